@@ -1,0 +1,1 @@
+"""Frozen audio features: their names, normalisation and (later) extraction."""

@@ -1,0 +1,163 @@
+"""History and skip-memory inputs, kept up to date from the event log.
+
+Nothing here is learned: these are the frozen "context" inputs of the model,
+derived from what the listener did. Long-term memories (per song, per artist)
+decay exponentially with a half-life of weeks; the session's memory is reset
+when a new listening session starts.
+
+Every per-song array has shape (n_songs,), every per-artist array
+(n_artists,). ``inputs_many`` builds the [f, h, k] rows of the whole library in
+a few vectorised operations so that re-ranking stays far below a frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.learner import model, timeofday
+from engine.learner.labels import Kind
+
+LONG_HALF_LIFE_DAYS = 30.0
+FRESHNESS_HOURS = 24.0
+SESSION_GAP_SECONDS = 30 * 60
+STREAK_CAP = 5
+_TAU = LONG_HALF_LIFE_DAYS * 86400.0 / np.log(2.0)
+
+
+@dataclass
+class Session:
+    """The current session's memory: centroids of what it let play and skipped."""
+
+    id: str = ""
+    last_end: float = -np.inf
+    liked_sum: np.ndarray = field(default_factory=lambda: np.zeros(10))
+    liked_n: int = 0
+    skipped_sum: np.ndarray = field(default_factory=lambda: np.zeros(10))
+    skipped_n: int = 0
+    streak: int = 0
+
+    def direction(self) -> np.ndarray:
+        """Unit vector [shape=(10,)] from skipped towards liked features (zeros if unknown)."""
+        d = np.zeros(10)
+        if self.liked_n:
+            d += self.liked_sum / self.liked_n
+        if self.skipped_n:
+            d -= self.skipped_sum / self.skipped_n
+        norm = float(np.linalg.norm(d))
+        return d / norm if norm > 1e-9 else np.zeros(10)
+
+
+class ContextState:
+    """Per-song and per-artist memories plus the current session.
+
+    features : np.ndarray [shape=(n, 10)], z-scored song features
+    artist : np.ndarray [shape=(n,)], int artist index of each song
+    """
+
+    def __init__(self, features: np.ndarray, artist: np.ndarray) -> None:
+        self.features = np.ascontiguousarray(features, dtype=np.float64)
+        self.artist = np.asarray(artist, dtype=np.int64)
+        n = len(self.features)
+        n_artists = int(self.artist.max()) + 1 if n else 0
+        self.song_affinity = np.zeros(n)
+        self.song_early = np.zeros(n)
+        self.song_late = np.zeros(n)
+        self.song_time = np.zeros(n)  # when the three song memories were last decayed
+        self.last_played = np.full(n, -np.inf)
+        self.artist_affinity = np.zeros(n_artists)
+        self.artist_skips = np.zeros(n_artists)
+        self.artist_time = np.zeros(n_artists)
+        self.session = Session()
+        self._X = np.empty((n, 18))
+        self._X[:, 0:10] = self.features
+
+    @property
+    def n_songs(self) -> int:
+        return len(self.features)
+
+    def start_session(self, session_id: str) -> None:
+        self.session = Session(id=session_id)
+
+    def maybe_new_session(self, now: float, session_id: str | None = None) -> None:
+        """Start a new session on an explicit id change or after a 30-minute gap."""
+        s = self.session
+        if (session_id is not None and session_id != s.id) or now - s.last_end > SESSION_GAP_SECONDS:
+            self.start_session(session_id if session_id is not None else f"auto-{now:.0f}")
+
+    def inputs_many(self, now: float) -> np.ndarray:
+        """The [f, h, k] rows of every song at time ``now`` [shape=(n, 18)].
+
+        The returned array is reused by the next call.
+        """
+        self._fill(self._X, slice(None), now)
+        return self._X
+
+    def inputs_one(self, song: int, now: float, hour: float) -> np.ndarray:
+        """The model's full input vector for one song [shape=(26,)]."""
+        x = np.empty((1, model.N_INPUTS))
+        x[0, 0:10] = self.features[song]
+        self._fill(x, np.array([song]), now)
+        x[0, model.T], x[0, model.C] = timeofday.context(hour)
+        return x[0]
+
+    def _fill(self, X: np.ndarray, idx: slice | np.ndarray, now: float) -> None:
+        """Write the h and k columns (10:18) of ``X`` [shape=(m, >=18)] for songs ``idx``."""
+        artist = self.artist[idx]
+        song_decay = np.exp(-(now - self.song_time[idx]) / _TAU)
+        art_decay = np.exp(-(now - self.artist_time[artist]) / _TAU)
+        X[:, 10] = np.tanh(0.5 * self.song_affinity[idx] * song_decay)
+        X[:, 11] = np.tanh(0.25 * self.artist_affinity[artist] * art_decay)
+        d = self.session.direction()
+        if d.any():
+            X[:, 12] = np.clip(self.features[idx] @ d / 3.0, -1.0, 1.0)
+        else:
+            X[:, 12] = 0.0
+        since_h = np.minimum(now - self.last_played[idx], 1e12) / 3600.0
+        X[:, 13] = -np.expm1(-since_h / FRESHNESS_HOURS)
+        X[:, 14] = -np.expm1(-self.song_early[idx] * song_decay)
+        X[:, 15] = -np.expm1(-self.song_late[idx] * song_decay)
+        X[:, 16] = -np.expm1(-0.5 * self.artist_skips[artist] * art_decay)
+        X[:, 17] = min(self.session.streak, STREAK_CAP) / STREAK_CAP
+
+    def record(self, song: int, now: float, target: float | None, kind: Kind) -> None:
+        """Fold one finished play into the memories (after the learner has seen it)."""
+        self.last_played[song] = now
+        self.session.last_end = now
+        if target is None:
+            return
+        self._decay_song(song, now)
+        a = self.artist[song]
+        self._decay_artist(a, now)
+        signed = 2.0 * target - 1.0
+        self.song_affinity[song] += signed
+        self.artist_affinity[a] += signed
+        f = self.features[song]
+        if kind is Kind.EARLY_SKIP:
+            self.song_early[song] += 1.0
+            self.artist_skips[a] += 1.0
+        elif kind is Kind.LATE_SKIP:
+            self.song_late[song] += 1.0
+            self.artist_skips[a] += 0.5
+        if kind in (Kind.EARLY_SKIP, Kind.LATE_SKIP):
+            self.session.streak += 1
+            self.session.skipped_sum += f
+            self.session.skipped_n += 1
+        else:
+            self.session.streak = 0
+            self.session.liked_sum += f
+            self.session.liked_n += 1
+
+    def _decay_song(self, i: int, now: float) -> None:
+        d = np.exp(-(now - self.song_time[i]) / _TAU)
+        self.song_affinity[i] *= d
+        self.song_early[i] *= d
+        self.song_late[i] *= d
+        self.song_time[i] = now
+
+    def _decay_artist(self, a: int, now: float) -> None:
+        d = np.exp(-(now - self.artist_time[a]) / _TAU)
+        self.artist_affinity[a] *= d
+        self.artist_skips[a] *= d
+        self.artist_time[a] = now

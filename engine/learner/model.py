@@ -1,0 +1,136 @@
+"""The forward and backward pass of the 42-parameter model.
+
+Inputs for one song in one context, a flat vector ``x`` [shape=(26,)]:
+
+=====  ==  =============================================================
+0:10   f   frozen audio features, z-scored against the library
+10:14  h   history: song affinity, artist affinity, session similarity,
+           freshness
+14:18  k   skip memory: early skips of the song, late skips, skips of the
+           artist, session skip streak
+18:24  t   time of day as soft membership of six 4-hour bins (sums to 1)
+24:26  c   (sin, cos) of the hour angle 2 pi hour / 24
+=====  ==  =============================================================
+
+With the parameter blocks of :mod:`engine.learner.params`::
+
+    m    = w_mood . f                          mood
+    beh  = w_history . h + w_skip . k          behaviour
+    tau  = sum_j f[j] (a_j sin + b_j cos)      hour-specific taste, j in
+                                               energy, valence, acousticness
+    z    = sum_b t_b (W[b,0] m + W[b,1] beh + W[b,2]) + tau
+    p    = sigmoid(z)
+
+so the scoring layer W [shape=(6, 3)] decides, per time bin, how much mood and
+behaviour count and the bin's base rate, while the time block moves the taste
+direction itself with the hour.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.features.names import FEATURE_INDEX, N_FEATURES
+from engine.learner.params import HISTORY, MOOD, N_PARAMS, SCORING, SKIP, TIME, TIME_FEATURES
+
+N_INPUTS = 26
+F = slice(0, 10)
+H = slice(10, 14)
+K = slice(14, 18)
+T = slice(18, 24)
+C = slice(24, 26)
+N_BINS = 6
+TIME_FEATURE_IDX = np.array([FEATURE_INDEX[name] for name in TIME_FEATURES])
+
+
+def sigmoid(z: np.ndarray | float) -> np.ndarray | float:
+    """Numerically stable logistic function."""
+    z = np.clip(z, -60.0, 60.0)
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def bce(p: float, y: float) -> float:
+    """Binary cross-entropy of prediction ``p`` against a (soft) target ``y``."""
+    eps = 1e-12
+    p = min(max(p, eps), 1.0 - eps)
+    return float(-(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)))
+
+
+def _blocks(w: np.ndarray) -> tuple[np.ndarray, ...]:
+    scoring = w[SCORING].reshape(N_BINS, 3)
+    return w[MOOD], w[HISTORY], w[SKIP], w[TIME].reshape(-1, 2), scoring
+
+
+def logit(w: np.ndarray, x: np.ndarray) -> float:
+    """z for one input vector.
+
+    w : np.ndarray [shape=(42,)]
+    x : np.ndarray [shape=(26,)]
+    """
+    wm, wh, wk, wt, W = _blocks(w)
+    f, t, c = x[F], x[T], x[C]
+    m = wm @ f
+    beh = wh @ x[H] + wk @ x[K]
+    tau = f[TIME_FEATURE_IDX] @ (wt @ c)
+    return float(t @ W[:, 0] * m + t @ W[:, 1] * beh + t @ W[:, 2] + tau)
+
+
+def predict(w: np.ndarray, x: np.ndarray) -> float:
+    """p = P(the song plays through in this context)."""
+    return float(sigmoid(logit(w, x)))
+
+
+def grad_logit(w: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """dz/dw for one input vector [shape=(42,)]."""
+    wm, wh, wk, _, W = _blocks(w)
+    f, h, k, t, c = x[F], x[H], x[K], x[T], x[C]
+    g = np.empty(N_PARAMS)
+    g_mood = t @ W[:, 0]
+    g_beh = t @ W[:, 1]
+    g[MOOD] = g_mood * f
+    g[HISTORY] = g_beh * h
+    g[SKIP] = g_beh * k
+    g[TIME] = np.outer(f[TIME_FEATURE_IDX], c).ravel()
+    m = wm @ f
+    beh = wh @ h + wk @ k
+    g[SCORING] = np.column_stack([t * m, t * beh, t]).ravel()
+    return g
+
+
+def loss_and_grad(w: np.ndarray, x: np.ndarray, y: float) -> tuple[float, float, np.ndarray]:
+    """Forward, loss and backward pass for one labelled event.
+
+    Returns (p, loss, dL/dw [shape=(42,)]); dL/dz = p - y for sigmoid + BCE.
+    """
+    p = predict(w, x)
+    return p, bce(p, y), (p - y) * grad_logit(w, x)
+
+
+def effective_linear(w: np.ndarray, t: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, float]:
+    """Collapse the model for one context into one linear map over [f, h, k].
+
+    For a fixed time of day the model is linear in the song's inputs, so a
+    whole library is scored with one matrix-vector product.
+
+    t : np.ndarray [shape=(6,)], c : np.ndarray [shape=(2,)]
+    Returns (v [shape=(18,)], bias) with z = X @ v + bias for X [shape=(n, 18)].
+    """
+    wm, wh, wk, wt, W = _blocks(w)
+    g_mood = t @ W[:, 0]
+    g_beh = t @ W[:, 1]
+    v = np.empty(18)
+    v[0:N_FEATURES] = g_mood * wm
+    v[TIME_FEATURE_IDX] += wt @ c
+    v[10:14] = g_beh * wh
+    v[14:18] = g_beh * wk
+    return v, float(t @ W[:, 2])
+
+
+def score_many(w: np.ndarray, X: np.ndarray, t: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Logits of many songs in one context.
+
+    X : np.ndarray [shape=(n, 18)], the songs' [f, h, k]
+    Returns z : np.ndarray [shape=(n,)]
+    """
+    v, bias = effective_linear(w, t, c)
+    return X @ v + bias

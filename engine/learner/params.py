@@ -1,0 +1,105 @@
+"""The 42 parameters: groups, labels, bounds and per-group learning rates.
+
+Layout of the flat weight vector ``w`` [shape=(42,)]:
+
+====  ========  ===========================================================
+0:10  mood      one weight per z-scored audio feature
+10:14 history   song affinity, artist affinity, session similarity, freshness
+14:18 skip      early skips of the song, late skips, artist skips, streak
+18:24 time      hour-specific preference for energy, valence, acousticness
+                (a cos/sin daily cycle per feature)
+24:42 scoring   per time bin (6 bins of 4 h): mood gain, behaviour gain, bias
+====  ========  ===========================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.features.names import FEATURE_NAMES
+
+N_PARAMS = 42
+HISTORY_INPUTS = ("song affinity", "artist affinity", "session similarity", "freshness")
+SKIP_INPUTS = ("early skips of song", "late skips of song", "skips of artist", "session skip streak")
+TIME_FEATURES = ("energy", "valence", "acousticness")
+TIME_BINS = ("00-04", "04-08", "08-12", "12-16", "16-20", "20-24")
+SCORING_COLUMNS = ("mood gain", "behaviour gain", "bias")
+
+
+@dataclass(frozen=True)
+class Group:
+    """One named block of the weight vector."""
+
+    key: str
+    title: str
+    start: int
+    stop: int
+    bound: float  # |w| <= bound after every step; also sets the INT8 scale
+    lr: float
+
+    @property
+    def slice(self) -> slice:
+        return slice(self.start, self.stop)
+
+    @property
+    def size(self) -> int:
+        return self.stop - self.start
+
+
+GROUPS: tuple[Group, ...] = (
+    Group("mood", "Mood", 0, 10, bound=4.0, lr=0.3),
+    Group("history", "History", 10, 14, bound=4.0, lr=0.3),
+    Group("skip", "Skip behaviour", 14, 18, bound=4.0, lr=0.3),
+    Group("time_of_day", "Time of day", 18, 24, bound=4.0, lr=0.3),
+    Group("scoring", "Scoring layer", 24, 42, bound=4.0, lr=0.15),
+)
+GROUP_BY_KEY: dict[str, Group] = {g.key: g for g in GROUPS}
+GROUP_SIZES: dict[str, int] = {g.key: g.size for g in GROUPS}
+
+MOOD = GROUP_BY_KEY["mood"].slice
+HISTORY = GROUP_BY_KEY["history"].slice
+SKIP = GROUP_BY_KEY["skip"].slice
+TIME = GROUP_BY_KEY["time_of_day"].slice
+SCORING = GROUP_BY_KEY["scoring"].slice
+
+
+def _labels() -> tuple[str, ...]:
+    labels = [f"mood: {name}" for name in FEATURE_NAMES]
+    labels += [f"history: {name}" for name in HISTORY_INPUTS]
+    labels += [f"skip: {name}" for name in SKIP_INPUTS]
+    for feature in TIME_FEATURES:
+        labels += [f"time: {feature} (morning-evening)", f"time: {feature} (midnight-midday)"]
+    for hours in TIME_BINS:
+        labels += [f"scoring {hours}h: {col}" for col in SCORING_COLUMNS]
+    return tuple(labels)
+
+
+LABELS: tuple[str, ...] = _labels()
+assert len(LABELS) == N_PARAMS
+assert sum(g.size for g in GROUPS) == N_PARAMS
+
+
+def group_of(index: int) -> Group:
+    """The group that holds parameter ``index``."""
+    for group in GROUPS:
+        if group.start <= index < group.stop:
+            return group
+    raise IndexError(index)
+
+
+def bounds() -> np.ndarray:
+    """Per-parameter bound [shape=(42,)]."""
+    out = np.empty(N_PARAMS)
+    for g in GROUPS:
+        out[g.slice] = g.bound
+    return out
+
+
+def learning_rates() -> np.ndarray:
+    """Per-parameter learning rate [shape=(42,)]."""
+    out = np.empty(N_PARAMS)
+    for g in GROUPS:
+        out[g.slice] = g.lr
+    return out

@@ -1,0 +1,200 @@
+"""The listener's profile: 42 weights plus optimizer state, and its JSON form.
+
+The JSON form is what the store keeps in every snapshot and what export and
+import exchange, so it is validated strictly: a profile that does not parse,
+has the wrong labels, or holds a non-finite or out-of-bounds value is refused
+with a message that says why, and never replaces a good one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from engine.learner import int8
+from engine.learner.params import LABELS, N_PARAMS, bounds
+from engine.paths import assets_dir
+
+FORMAT = "skipwise-profile"
+FORMAT_VERSION = 1
+PRIOR_STD = 1.0  # prior standard deviation of every weight, sets the starting precision
+Mode = Literal["float32", "int8"]
+MODES: tuple[str, ...] = ("float32", "int8")
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used, with the reason."""
+
+
+@dataclass
+class Profile:
+    """Weights and optimizer state; every array has shape (42,).
+
+    In INT8 mode ``q`` holds the int8 weights and ``weights`` is their
+    dequantised view, kept in sync by the learner.
+    """
+
+    weights: np.ndarray
+    prior: np.ndarray
+    precision: np.ndarray
+    velocity: np.ndarray
+    steps: int = 0
+    mode: Mode = "float32"
+    q: np.ndarray | None = None
+    scales: np.ndarray = field(default_factory=int8.group_scales)
+
+    @classmethod
+    def from_prior(cls, prior: np.ndarray | None = None, *, mode: Mode = "float32") -> Profile:
+        w = load_prior() if prior is None else np.asarray(prior, dtype=np.float64)
+        profile = cls(
+            weights=w.copy(),
+            prior=w.copy(),
+            precision=np.full(N_PARAMS, 1.0 / PRIOR_STD**2),
+            velocity=np.zeros(N_PARAMS),
+        )
+        return profile.with_mode(mode)
+
+    def with_mode(self, mode: Mode) -> Profile:
+        """The same profile switched to float32 or INT8 (weights quantised to nearest)."""
+        if mode not in MODES:
+            raise ProfileError(f"unknown mode {mode!r}; expected one of {MODES}")
+        out = self.copy()
+        out.mode = mode
+        if mode == "int8":
+            out.scales = int8.fit_scales(out.weights, int8.group_scales())
+            out.q = int8.quantize(out.weights, out.scales)
+            out.weights = int8.dequantize(out.q, out.scales)
+        else:
+            out.q = None
+            out.weights = out.weights.astype(np.float32).astype(np.float64)
+        return out
+
+    def copy(self) -> Profile:
+        return Profile(
+            weights=self.weights.copy(),
+            prior=self.prior.copy(),
+            precision=self.precision.copy(),
+            velocity=self.velocity.copy(),
+            steps=self.steps,
+            mode=self.mode,
+            q=None if self.q is None else self.q.copy(),
+            scales=self.scales.copy(),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "mode": self.mode,
+            "labels": list(LABELS),
+            "weights": [float(v) for v in self.weights],
+            "prior": [float(v) for v in self.prior],
+            "optimizer": {
+                "steps": int(self.steps),
+                "velocity": [float(v) for v in self.velocity],
+                "precision": [float(v) for v in self.precision],
+            },
+        }
+        if self.mode == "int8" and self.q is not None:
+            out["int8"] = {"q": [int(v) for v in self.q], "scales": [float(s) for s in self.scales]}
+        return out
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, data: Any) -> Profile:
+        return _parse(data)
+
+    @classmethod
+    def loads(cls, text: str) -> Profile:
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, TypeError) as exc:
+            raise ProfileError(f"profile is not valid JSON: {exc}") from None
+        return _parse(data)
+
+
+def checksum(text: str) -> str:
+    """SHA-256 of a profile's JSON text, stored beside it to detect corruption."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_prior(path: Path | None = None) -> np.ndarray:
+    """The hand-set prior [shape=(42,)] from ``assets/prior.json``."""
+    path = path or assets_dir() / "prior.json"
+    try:
+        data = json.loads(path.read_text())
+        values = data["weights"]
+    except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ProfileError(f"cannot read the prior {path}: {exc}") from None
+    missing = [label for label in LABELS if label not in values]
+    unknown = [label for label in values if label not in LABELS]
+    if missing or unknown:
+        raise ProfileError(f"prior {path}: missing labels {missing}, unknown labels {unknown}")
+    return _vector(np.array([values[label] for label in LABELS], dtype=np.float64), "prior")
+
+
+def _vector(value: Any, name: str, *, positive: bool = False) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ProfileError(f"{name}: expected {N_PARAMS} numbers") from None
+    if arr.shape != (N_PARAMS,):
+        raise ProfileError(f"{name}: expected {N_PARAMS} numbers, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ProfileError(f"{name}: holds a non-finite value")
+    if positive and np.any(arr <= 0):
+        raise ProfileError(f"{name}: every value must be positive")
+    return arr
+
+
+def _parse(data: Any) -> Profile:
+    if not isinstance(data, dict):
+        raise ProfileError("profile must be a JSON object")
+    if data.get("format") != FORMAT:
+        raise ProfileError(f"not a Skipwise profile (format {data.get('format')!r})")
+    if data.get("version") != FORMAT_VERSION:
+        raise ProfileError(f"unsupported profile version {data.get('version')!r}")
+    if data.get("labels") != list(LABELS):
+        raise ProfileError("profile labels do not match this version's 42 parameters")
+    mode = data.get("mode")
+    if mode not in MODES:
+        raise ProfileError(f"unknown mode {mode!r}")
+    weights = _vector(data.get("weights"), "weights")
+    limit = bounds() + 1e-9
+    if np.any(np.abs(weights) > limit):
+        raise ProfileError("weights: a value is outside its bound")
+    opt = data.get("optimizer")
+    if not isinstance(opt, dict):
+        raise ProfileError("optimizer state missing")
+    steps = opt.get("steps")
+    if not isinstance(steps, int) or steps < 0:
+        raise ProfileError("optimizer.steps must be a non-negative integer")
+    profile = Profile(
+        weights=weights,
+        prior=_vector(data.get("prior"), "prior"),
+        precision=_vector(opt.get("precision"), "optimizer.precision", positive=True),
+        velocity=_vector(opt.get("velocity"), "optimizer.velocity"),
+        steps=steps,
+        mode=mode,
+    )
+    if mode == "int8":
+        block = data.get("int8")
+        if not isinstance(block, dict):
+            raise ProfileError("int8 mode without int8 weights")
+        q = np.asarray(block.get("q"), dtype=np.int64)
+        scales = np.asarray(block.get("scales"), dtype=np.float64)
+        if q.shape != (N_PARAMS,) or np.any(np.abs(q) > int8.QMAX):
+            raise ProfileError("int8.q: expected 42 integers in [-127, 127]")
+        if scales.shape != (5,) or not np.all(np.isfinite(scales)) or np.any(scales <= 0):
+            raise ProfileError("int8.scales: expected 5 positive numbers")
+        profile.q = q.astype(np.int8)
+        profile.scales = scales
+        profile.weights = int8.dequantize(profile.q, scales)
+    return profile

@@ -1,0 +1,1 @@
+"""Ranking and re-ranking the upcoming songs."""

@@ -1,0 +1,1 @@
+"""The listener simulator and the benchmarks built on it."""

@@ -1,0 +1,165 @@
+"""Run listeners through strategies and summarise skip rates (``skipwise simulate``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from engine.learner.context import ContextState
+from engine.learner.labels import Kind, label_play
+from engine.learner.params import GROUP_SIZES, N_PARAMS
+from engine.queue.ranker import DEFAULT_EXPLORATION
+from engine.sim.library import SimLibrary
+from engine.sim.listener_spec import ListenerSpec
+from engine.sim.person import Person
+from engine.sim.strategies import STRATEGIES, make_strategy
+
+WARMUP_EVENTS = 100
+WINDOW = 50
+SESSION_MEAN_SONGS = 15
+EPOCH = 1_767_571_200.0  # 2026-01-05 00:00 UTC: simulated clocks start here
+
+
+@dataclass
+class RunLog:
+    """Per-event outcomes of one strategy on one seed; arrays have shape (events,)."""
+
+    skipped: np.ndarray
+    early: np.ndarray
+    listened_s: np.ndarray
+    hours: np.ndarray
+    songs: np.ndarray
+
+
+@dataclass
+class Clock:
+    """Simulated time: sessions of songs separated by gaps of hours."""
+
+    rng: np.random.Generator
+    now: float = EPOCH
+    left_in_session: int = 0
+    session: int = 0
+
+    def next_play(self, ctx: ContextState) -> float:
+        if self.left_in_session <= 0:
+            self.now += self.rng.uniform(1.0, 12.0) * 3600.0
+            self.left_in_session = int(self.rng.geometric(1.0 / SESSION_MEAN_SONGS))
+            self.session += 1
+            ctx.start_session(f"sim-{self.session}")
+        self.left_in_session -= 1
+        return self.now
+
+    @property
+    def hour(self) -> float:
+        return ((self.now - EPOCH) / 3600.0) % 24.0
+
+
+def run_one(
+    library: SimLibrary,
+    spec: ListenerSpec,
+    strategy_name: str,
+    *,
+    events: int,
+    seed: int,
+    exploration: float = DEFAULT_EXPLORATION,
+    on_event: Callable[[int, bool], None] | None = None,
+) -> RunLog:
+    """One strategy, one seed: the same person and clock for every strategy of a seed."""
+    person = Person(spec, library, np.random.default_rng([seed, 1]))
+    clock = Clock(np.random.default_rng([seed, 2]))
+    ctx = ContextState(library.features, library.artist)
+    strategy = make_strategy(strategy_name, ctx, person, np.random.default_rng([seed, 3]), exploration=exploration)
+    log = RunLog(*(np.zeros(events, dtype=t) for t in (bool, bool, float, float, np.int64)))
+    for i in range(events):
+        now = clock.next_play(ctx)
+        hour = clock.hour
+        song = strategy.choose(now, hour)
+        since_h = (now - ctx.last_played[song]) / 3600.0
+        reaction = person.react(song, hour, since_h)
+        label = label_play(reaction.ended, reaction.listened_ms, reaction.duration_ms)
+        strategy.learn(song, now, hour, label)
+        ctx.record(song, now, label.target, label.kind)
+        log.skipped[i] = reaction.ended == "skip"
+        log.early[i] = label.kind is Kind.EARLY_SKIP
+        log.listened_s[i] = reaction.listened_ms / 1000.0
+        log.hours[i] = hour
+        log.songs[i] = song
+        clock.now += reaction.listened_ms / 1000.0 + 1.0
+        if on_event:
+            on_event(i, bool(log.skipped[i]))
+    return log
+
+
+@dataclass
+class StrategySummary:
+    skip_rate: float
+    early_skip_rate: float
+    skip_rate_by_window: list[float] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "skip_rate": round(self.skip_rate, 4),
+            "early_skip_rate": round(self.early_skip_rate, 4),
+            "skip_rate_by_window": [round(v, 4) for v in self.skip_rate_by_window],
+        }
+
+
+def summarise(logs: Sequence[RunLog], events: int) -> StrategySummary:
+    start = min(WARMUP_EVENTS, max(events - 1, 0))
+    skip = float(np.mean([log.skipped[start:].mean() for log in logs]))
+    early = float(np.mean([log.early[start:].mean() for log in logs]))
+    windows = []
+    for lo in range(0, events, WINDOW):
+        windows.append(float(np.mean([log.skipped[lo : lo + WINDOW].mean() for log in logs])))
+    return StrategySummary(skip, early, windows)
+
+
+def abandon_curve(logs: Sequence[RunLog]) -> dict[str, float]:
+    """Share of all plays abandoned within 5 s, within 30 s, and before the end."""
+    skipped = np.concatenate([log.skipped for log in logs])
+    listened = np.concatenate([log.listened_s for log in logs])
+    return {
+        "within_5s": round(float(np.mean(skipped & (listened < 5.0))), 4),
+        "within_30s": round(float(np.mean(skipped & (listened < 30.0))), 4),
+        "before_end": round(float(np.mean(skipped)), 4),
+    }
+
+
+def simulate(
+    library: SimLibrary,
+    spec: ListenerSpec,
+    *,
+    events: int,
+    seeds: int,
+    strategies: Sequence[str] = STRATEGIES,
+    exploration: float = DEFAULT_EXPLORATION,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """The ``skipwise simulate --json`` document."""
+    if events < 1 or seeds < 1:
+        raise ValueError("events and seeds must be at least 1")
+    results: dict[str, Any] = {}
+    shuffle_logs: list[RunLog] = []
+    for name in strategies:
+        logs = []
+        for seed in range(seeds):
+            logs.append(run_one(library, spec, name, events=events, seed=seed, exploration=exploration))
+            if progress:
+                progress(name, seed + 1, seeds)
+        if name == "shuffle":
+            shuffle_logs = logs
+        results[name] = summarise(logs, events).to_json()
+    doc: dict[str, Any] = {
+        "listener": spec.name,
+        "tracks": library.n_songs,
+        "events": events,
+        "seeds": seeds,
+        "model": {"parameters": N_PARAMS, "groups": dict(GROUP_SIZES)},
+        "strategies": results,
+    }
+    if shuffle_logs:
+        doc["shuffle_abandon_curve"] = abandon_curve(shuffle_logs)
+    return doc

@@ -1,0 +1,117 @@
+"""The strategies the simulator compares: shuffle, learner, learner_int8, river, oracle.
+
+Each strategy picks the next song and, when it learns, sees the same labelled
+events. All of them hold back songs heard in the last few hours (as the real
+queue does), so none wins by replaying one favourite.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from engine.learner.context import ContextState
+from engine.learner.labels import Label
+from engine.learner.learner import Learner
+from engine.queue.ranker import DEFAULT_EXPLORATION, HOLD_BACK_HOURS, Ranker, eligible_songs
+from engine.sim import river_baseline
+from engine.sim.person import Person
+
+STRATEGIES = ("shuffle", "learner", "learner_int8", "river", "oracle")
+
+
+class Strategy(Protocol):
+    def choose(self, now: float, hour: float) -> int: ...
+
+    def learn(self, song: int, now: float, hour: float, label: Label) -> None: ...
+
+
+def _best(scores: np.ndarray, eligible: np.ndarray) -> int:
+    return int(np.argmax(np.where(eligible, scores, -np.inf)))
+
+
+class Shuffle:
+    def __init__(self, ctx: ContextState, rng: np.random.Generator) -> None:
+        self.ctx, self.rng = ctx, rng
+
+    def choose(self, now: float, hour: float) -> int:
+        ok = eligible_songs(self.ctx.last_played, now, hold_back_hours=HOLD_BACK_HOURS, need=1)
+        return int(self.rng.choice(np.flatnonzero(ok)))
+
+    def learn(self, song: int, now: float, hour: float, label: Label) -> None:
+        pass
+
+
+class LearnerStrategy:
+    """The 42-parameter model ranking the whole library, with Thompson exploration."""
+
+    def __init__(self, ctx: ContextState, rng: np.random.Generator, *, mode: str, exploration: float) -> None:
+        self.ctx = ctx
+        self.learner = Learner.from_prior(mode=mode, rng=rng)  # type: ignore[arg-type]
+        self.ranker = Ranker(self.learner, ctx, exploration=exploration, rng=rng)
+
+    def choose(self, now: float, hour: float) -> int:
+        ranking = self.ranker.rank(now, hour)
+        return _best(ranking.scores, ranking.eligible)
+
+    def learn(self, song: int, now: float, hour: float, label: Label) -> None:
+        if label.target is not None:
+            self.learner.learn_one(self.ctx.inputs_one(song, now, hour), label.target)
+
+
+class RiverStrategy:
+    """River's logistic regression, greedy, on the same 42 expanded inputs."""
+
+    def __init__(self, ctx: ContextState, lr: float) -> None:
+        self.ctx = ctx
+        self.model = river_baseline.make_model(lr)
+
+    def choose(self, now: float, hour: float) -> int:
+        X = river_baseline.expand_many(self.ctx.inputs_many(now), hour)
+        w, b = river_baseline.weight_vector(self.model)
+        ok = eligible_songs(self.ctx.last_played, now, hold_back_hours=HOLD_BACK_HOURS, need=1)
+        return _best(X @ w + b, ok)
+
+    def learn(self, song: int, now: float, hour: float, label: Label) -> None:
+        if label.target is not None:
+            x = river_baseline.expand_one(self.ctx.inputs_one(song, now, hour))
+            river_baseline.learn_soft(self.model, x, label.target)
+
+
+class Oracle:
+    """The listener's own ranking: the song it is likeliest to play through now."""
+
+    def __init__(self, ctx: ContextState, person: Person) -> None:
+        self.ctx, self.person = ctx, person
+
+    def choose(self, now: float, hour: float) -> int:
+        since_h = (now - self.ctx.last_played) / 3600.0
+        p = self.person.play_probability(hour, since_h)
+        ok = eligible_songs(self.ctx.last_played, now, hold_back_hours=HOLD_BACK_HOURS, need=1)
+        return _best(p, ok)
+
+    def learn(self, song: int, now: float, hour: float, label: Label) -> None:
+        pass
+
+
+def make_strategy(
+    name: str,
+    ctx: ContextState,
+    person: Person,
+    rng: np.random.Generator,
+    *,
+    exploration: float = DEFAULT_EXPLORATION,
+    river_lr: float = 0.05,
+) -> Strategy:
+    if name == "shuffle":
+        return Shuffle(ctx, rng)
+    if name == "learner":
+        return LearnerStrategy(ctx, rng, mode="float32", exploration=exploration)
+    if name == "learner_int8":
+        return LearnerStrategy(ctx, rng, mode="int8", exploration=exploration)
+    if name == "river":
+        return RiverStrategy(ctx, river_lr)
+    if name == "oracle":
+        return Oracle(ctx, person)
+    raise ValueError(f"unknown strategy {name!r}; known: {', '.join(STRATEGIES)}")
