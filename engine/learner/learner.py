@@ -20,6 +20,11 @@ from engine.learner import int8, model, timeofday
 from engine.learner.optimizer import StepConfig, sgd_step, update_precision
 from engine.learner.profile import Mode, Profile
 
+try:
+    from engine.learner import _kernel
+except ImportError:  # built without a C compiler: the NumPy reference path is used
+    _kernel = None
+
 INPUT_LIMIT = 10.0  # inputs are z-scores and memories; anything beyond is garbage
 
 
@@ -74,25 +79,23 @@ class Learner:
 
         x : np.ndarray [shape=(26,)]; y : target in [0, 1] (soft targets allowed)
         """
-        if not 0.0 <= float(y) <= 1.0:
+        y = float(y)
+        if not 0.0 <= y <= 1.0:
             raise ValueError(f"target must be in [0, 1], got {y!r}")
-        x = _safe(x)
-        prof = self.profile
+        prof, cfg = self.profile, self.config
         before = prof.weights.copy()
-        gz = model.grad_logit(before, x)
-        p = model.predict(before, x)
-        loss = model.bce(p, y)
-        grad = (p - y) * gz
-        new, prof.velocity = sgd_step(before, grad, prof.velocity, prof.prior, prof.precision, self.config)
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        step = _kernel.step if _kernel is not None else reference_step
+        p, loss = step(
+            prof.weights, x, prof.precision, prof.velocity, prof.prior, cfg.lr, cfg.bound,
+            y, cfg.momentum, cfg.grad_clip, cfg.prior_pull, cfg.forget, prof.mode == "float32",
+        )  # fmt: skip
         if prof.mode == "int8":
-            prof.scales = int8.fit_scales(new, prof.scales)
-            prof.q = int8.quantize(new, prof.scales, self.rng)
-            prof.weights = int8.dequantize(prof.q, prof.scales)
-        else:
-            prof.weights = new.astype(np.float32).astype(np.float64)
-        prof.precision = update_precision(prof.precision, p, gz, self.config)
+            prof.scales = int8.fit_scales(prof.weights, prof.scales)
+            prof.q = int8.quantize(prof.weights, prof.scales, self.rng)
+            prof.weights[:] = int8.dequantize(prof.q, prof.scales)
         prof.steps += 1
-        return Update(p=p, target=float(y), loss=loss, before=before, after=prof.weights.copy())
+        return Update(p=p, target=y, loss=loss, before=before, after=prof.weights.copy())
 
     def logits(self, X: np.ndarray, hour: float, *, weights: np.ndarray | None = None) -> np.ndarray:
         """Logits of many songs at one hour.
@@ -114,7 +117,38 @@ class Learner:
         return self.weights + scale * self.posterior_std() * rng.standard_normal(self.weights.shape)
 
 
+def reference_step(
+    w: np.ndarray,
+    x: np.ndarray,
+    precision: np.ndarray,
+    velocity: np.ndarray,
+    prior: np.ndarray,
+    lr: np.ndarray,
+    bound: np.ndarray,
+    y: float,
+    momentum: float,
+    grad_clip: float,
+    prior_pull: float,
+    forget: float,
+    round_f32: bool,
+) -> tuple[float, float]:
+    """The micro-update in NumPy, the reference the C kernel must match.
+
+    Same signature as ``_kernel.step``: w, precision, velocity [shape=(42,)] change in place.
+    """
+    cfg = StepConfig(lr=lr, bound=bound, momentum=momentum, grad_clip=grad_clip,
+                     prior_pull=prior_pull, forget=forget)  # fmt: skip
+    x = _safe(x)
+    gz = model.grad_logit(w, x)
+    p = model.predict(w, x)
+    new, velocity[:] = sgd_step(w, (p - y) * gz, velocity, prior, precision, cfg)
+    w[:] = new.astype(np.float32) if round_f32 else new
+    precision[:] = update_precision(precision, p, gz, cfg)
+    return p, model.bce(p, y)
+
+
 def _safe(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
-    return np.clip(np.nan_to_num(x, nan=0.0, posinf=INPUT_LIMIT, neginf=-INPUT_LIMIT),
-                   -INPUT_LIMIT, INPUT_LIMIT)
+    return np.clip(
+        np.nan_to_num(x, nan=0.0, posinf=INPUT_LIMIT, neginf=-INPUT_LIMIT), -INPUT_LIMIT, INPUT_LIMIT
+    )

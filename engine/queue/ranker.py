@@ -26,7 +26,12 @@ class Ranking:
 
 
 def eligible_songs(
-    last_played: np.ndarray, now: float, *, hold_back_hours: float, need: int, usable: np.ndarray | None = None
+    last_played: np.ndarray,
+    now: float,
+    *,
+    hold_back_hours: float,
+    need: int,
+    usable: np.ndarray | None = None,
 ) -> np.ndarray:
     """Songs not heard within ``hold_back_hours`` [shape=(n,)] bool.
 

@@ -84,3 +84,22 @@ def synthetic_library(n: int, seed: int = 0) -> SimLibrary:
     _, artist = np.unique(artist, return_inverse=True)
     z = Normalizer.fit(raw).transform(raw)
     return SimLibrary(features=z, artist=artist, duration_s=duration, name=f"synthetic:{n}")
+
+
+def library_from_arrays(
+    raw: np.ndarray, artist: np.ndarray, duration_ms: np.ndarray, name: str
+) -> SimLibrary:
+    """A simulator library from a real database's analysed tracks.
+
+    raw : np.ndarray [shape=(n, 10)], NaN rows (not analysed) are left out
+    """
+    analysed = ~np.all(np.isnan(raw), axis=1)
+    if analysed.sum() < 2:
+        raise ValueError(
+            f"{name}: the simulator needs at least 2 analysed tracks, found {int(analysed.sum())}"
+        )
+    raw = raw[analysed]
+    _, artist_idx = np.unique(artist[analysed], return_inverse=True)
+    seconds = duration_ms[analysed] / 1000.0
+    seconds = np.where(seconds > 1.0, seconds, 210.0)
+    return SimLibrary(Normalizer.fit(raw).transform(raw), artist_idx, seconds, name)

@@ -85,7 +85,7 @@ def _window(key: str) -> tuple[float, float]:
         start_s, end_s = key.split("-")
         start, end = float(start_s), float(end_s)
     except ValueError:
-        raise ListenerError(f"hours: {key!r} is not a range like \"7-12\"") from None
+        raise ListenerError(f'hours: {key!r} is not a range like "7-12"') from None
     if not (0 <= start <= 24 and 0 <= end <= 24) or start == end:
         raise ListenerError(f"hours: {key!r} must be two different hours between 0 and 24")
     return start % 24.0, end if end == 24 else end % 24.0
@@ -100,10 +100,10 @@ def parse_listener(data: Any) -> ListenerSpec:
         raise ListenerError(f"unknown listener keys {sorted(unknown)}; known: {sorted(KEYS)}")
     name = data.get("name")
     if not isinstance(name, str) or not name:
-        raise ListenerError("a listener needs a non-empty \"name\"")
+        raise ListenerError('a listener needs a non-empty "name"')
     hours_in = data.get("hours", {})
     if not isinstance(hours_in, dict):
-        raise ListenerError("hours must be an object like {\"7-12\": {\"energy\": 1}}")
+        raise ListenerError('hours must be an object like {"7-12": {"energy": 1}}')
     hours = tuple(
         HourWindow(*_window(key), taste=_taste(value, f"hours.{key}")) for key, value in hours_in.items()
     )

@@ -37,7 +37,7 @@ def _sig(x: np.ndarray | float) -> np.ndarray | float:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -60, 60)))
 
 
-def _bisect(f, lo: float, hi: float, iters: int = 60) -> float:  # noqa: ANN001
+def _bisect(f, lo: float, hi: float, iters: int = 60) -> float:
     """Root of an increasing function ``f`` on [lo, hi]."""
     for _ in range(iters):
         mid = 0.5 * (lo + hi)
@@ -121,7 +121,9 @@ class Person:
         """Offset and early-skip shift that reproduce the shuffle curve on this library."""
         songs = rng.integers(0, self.library.n_songs, _CALIBRATION_DRAWS)
         hours = rng.uniform(0, 24, _CALIBRATION_DRAWS)
-        u = np.array([self.library.features[s] @ self.hour_taste(h) for s, h in zip(songs, hours, strict=True)])
+        u = np.array(
+            [self.library.features[s] @ self.hour_taste(h) for s, h in zip(songs, hours, strict=True)]
+        )
         u = u + self._song_bias[songs] + rng.normal(0.0, self.spec.noise, _CALIBRATION_DRAWS)
         offset = _bisect(lambda c: float(np.mean(_sig(u + c))) - (1 - SHUFFLE_SKIP), -20, 20)
         skip_w = 1.0 - _sig(u + offset)

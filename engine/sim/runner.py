@@ -15,7 +15,7 @@ from engine.queue.ranker import DEFAULT_EXPLORATION
 from engine.sim.library import SimLibrary
 from engine.sim.listener_spec import ListenerSpec
 from engine.sim.person import Person
-from engine.sim.strategies import STRATEGIES, make_strategy
+from engine.sim.strategies import STRATEGIES, Strategy, make_strategy
 
 WARMUP_EVENTS = 100
 WINDOW = 50
@@ -65,13 +65,15 @@ def run_one(
     events: int,
     seed: int,
     exploration: float = DEFAULT_EXPLORATION,
-    on_event: Callable[[int, bool], None] | None = None,
+    on_event: Callable[[int, RunLog, Strategy], None] | None = None,
 ) -> RunLog:
     """One strategy, one seed: the same person and clock for every strategy of a seed."""
     person = Person(spec, library, np.random.default_rng([seed, 1]))
     clock = Clock(np.random.default_rng([seed, 2]))
     ctx = ContextState(library.features, library.artist)
-    strategy = make_strategy(strategy_name, ctx, person, np.random.default_rng([seed, 3]), exploration=exploration)
+    strategy = make_strategy(
+        strategy_name, ctx, person, np.random.default_rng([seed, 3]), exploration=exploration
+    )
     log = RunLog(*(np.zeros(events, dtype=t) for t in (bool, bool, float, float, np.int64)))
     for i in range(events):
         now = clock.next_play(ctx)
@@ -89,7 +91,7 @@ def run_one(
         log.songs[i] = song
         clock.now += reaction.listened_ms / 1000.0 + 1.0
         if on_event:
-            on_event(i, bool(log.skipped[i]))
+            on_event(i, log, strategy)
     return log
 
 

@@ -1,0 +1,1 @@
+"""Skipwise's Qt face: it calls the engine, never the reverse."""

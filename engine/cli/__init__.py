@@ -1,0 +1,1 @@
+"""The command line: ``skipwise simulate``, ``skipwise bench``, ``skipwise profile`` ..."""

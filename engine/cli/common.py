@@ -1,0 +1,55 @@
+"""Helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from engine.paths import default_db_path
+from engine.store import open_db
+
+
+class CliError(Exception):
+    """A clear message for the user; the command exits with status 2."""
+
+
+def add_db_option(parser: Any) -> None:
+    parser.add_argument("--db", type=Path, metavar="PATH", help=f"database (default: {default_db_path()})")
+
+
+def db_from(args: Any) -> sqlite_utils.Database:
+    return open_db(args.db or default_db_path())
+
+
+def print_json(doc: Any) -> None:
+    json.dump(doc, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+class Progress:
+    """A one-line progress bar on stderr, shown only on a terminal."""
+
+    def __init__(self, total: int, label: str = "") -> None:
+        self.total = max(total, 1)
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self.done = 0
+
+    def advance(self, n: int = 1, label: str | None = None) -> None:
+        self.done += n
+        if label is not None:
+            self.label = label
+        if self.enabled:
+            width = 30
+            filled = int(width * self.done / self.total)
+            bar = "#" * filled + "-" * (width - filled)
+            sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} {self.label:<24}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")

@@ -1,0 +1,95 @@
+"""``skipwise profile``: show, export, import, undo and reset the learner's profile."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from engine.atomic import write_text_atomic
+from engine.cli.common import CliError, add_db_option, db_from, print_json
+from engine.learner.params import GROUPS, LABELS
+from engine.learner.profile import Profile, ProfileError
+from engine.store.profiles import load_profile, save_profile, undo_last
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("profile", help="show, export, import, undo or reset the learned profile")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    show = actions.add_parser("show", help="the 42 weights by group")
+    add_db_option(show)
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=show_cmd)
+    export = actions.add_parser("export", help="write the profile as a JSON file")
+    add_db_option(export)
+    export.add_argument("path", type=Path)
+    export.set_defaults(func=export_cmd)
+    imp = actions.add_parser("import", help="replace the profile with a JSON file (validated first)")
+    add_db_option(imp)
+    imp.add_argument("path", type=Path)
+    imp.set_defaults(func=import_cmd)
+    undo = actions.add_parser("undo", help="undo the last update")
+    add_db_option(undo)
+    undo.set_defaults(func=undo_cmd)
+    reset = actions.add_parser("reset", help="start again from the prior (can be undone)")
+    add_db_option(reset)
+    reset.add_argument("--int8", action="store_true", help="start the new profile in INT8 mode")
+    reset.set_defaults(func=reset_cmd)
+
+
+def _current(args: argparse.Namespace) -> Profile:
+    loaded = load_profile(db_from(args))
+    if loaded is None:
+        return Profile.from_prior()
+    for problem in loaded.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return loaded.profile
+
+
+def show_cmd(args: argparse.Namespace) -> int:
+    profile = _current(args)
+    if args.json:
+        print_json(profile.to_json())
+        return 0
+    w = profile.weights
+    print(f"mode {profile.mode}, {profile.steps} updates")
+    for g in GROUPS:
+        print(f"{g.title} ({g.size})")
+        for i in range(g.start, g.stop):
+            print(f"  {LABELS[i]:<42} {w[i]:+.4f}   (prior {profile.prior[i]:+.2f})")
+    return 0
+
+
+def export_cmd(args: argparse.Namespace) -> int:
+    write_text_atomic(args.path, _current(args).dumps() + "\n")
+    print(f"exported the profile to {args.path}")
+    return 0
+
+
+def import_cmd(args: argparse.Namespace) -> int:
+    try:
+        text = args.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {args.path}: {exc}") from None
+    try:
+        profile = Profile.loads(text)
+    except ProfileError as exc:
+        raise CliError(f"{args.path} was not imported, the current profile is unchanged: {exc}") from None
+    save_profile(db_from(args), profile, "import")
+    print(f"imported {args.path} ({profile.steps} updates, {profile.mode})")
+    return 0
+
+
+def undo_cmd(args: argparse.Namespace) -> int:
+    loaded = undo_last(db_from(args))
+    if loaded is None:
+        raise CliError("nothing to undo")
+    print(f"restored the profile after {loaded.profile.steps} updates")
+    return 0
+
+
+def reset_cmd(args: argparse.Namespace) -> int:
+    save_profile(db_from(args), Profile.from_prior(mode="int8" if args.int8 else "float32"), "reset")
+    print("the profile is back at the prior (`skipwise profile undo` brings the old one back)")
+    return 0

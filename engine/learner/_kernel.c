@@ -1,0 +1,136 @@
+/* The learner's micro-update, fused: forward, BCE loss, backward, one step.
+ *
+ * This is the hot path of engine/learner/learner.py and must compute exactly
+ * what engine/learner/model.py and engine/learner/optimizer.py compute (tests
+ * compare them). Arrays are float64 buffers: w, precision, velocity, prior,
+ * lr, bound have 42 entries, x has 26; w, precision and velocity are updated
+ * in place. Layouts are documented in model.py and params.py.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+
+#define NP 42
+#define NX 26
+#define INPUT_LIMIT 10.0
+
+/* energy, valence, acousticness: positions in the feature vector (params.TIME_FEATURES) */
+static const int TIME_IDX[3] = {1, 0, 3};
+
+static int get_buf(PyObject *obj, Py_buffer *view, Py_ssize_t n, int writable, const char *name) {
+    if (PyObject_GetBuffer(obj, view, (writable ? PyBUF_WRITABLE : 0) | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return -1;
+    if (view->len != n * (Py_ssize_t)sizeof(double) || view->format == NULL || strcmp(view->format, "d") != 0) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd contiguous float64 values", name, n);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *step(PyObject *self, PyObject *args) {
+    PyObject *ow, *ox, *oprec, *ovel, *oprior, *olr, *obound;
+    double y, momentum, grad_clip, prior_pull, forget;
+    int round_f32;
+    if (!PyArg_ParseTuple(args, "OOOOOOOdddddp", &ow, &ox, &oprec, &ovel, &oprior, &olr, &obound, &y,
+                          &momentum, &grad_clip, &prior_pull, &forget, &round_f32))
+        return NULL;
+    Py_buffer bw, bx, bprec, bvel, bprior, blr, bbound;
+    Py_buffer *bufs[7] = {&bw, &bx, &bprec, &bvel, &bprior, &blr, &bbound};
+    PyObject *objs[7] = {ow, ox, oprec, ovel, oprior, olr, obound};
+    const Py_ssize_t sizes[7] = {NP, NX, NP, NP, NP, NP, NP};
+    const int writable[7] = {1, 0, 1, 1, 0, 0, 0};
+    const char *names[7] = {"w", "x", "precision", "velocity", "prior", "lr", "bound"};
+    int got = 0;
+    for (; got < 7; got++)
+        if (get_buf(objs[got], bufs[got], sizes[got], writable[got], names[got]) < 0) break;
+    if (got < 7) {
+        for (int i = 0; i < got; i++) PyBuffer_Release(bufs[i]);
+        return NULL;
+    }
+    double *w = bw.buf, *prec = bprec.buf, *vel = bvel.buf;
+    const double *xin = bx.buf, *prior = bprior.buf, *lr = blr.buf, *bound = bbound.buf;
+
+    double x[NX];
+    for (int i = 0; i < NX; i++) {
+        double v = xin[i];
+        if (!isfinite(v)) v = isnan(v) ? 0.0 : (v > 0 ? INPUT_LIMIT : -INPUT_LIMIT);
+        x[i] = v > INPUT_LIMIT ? INPUT_LIMIT : (v < -INPUT_LIMIT ? -INPUT_LIMIT : v);
+    }
+    const double *f = x, *h = x + 10, *k = x + 14, *t = x + 18;
+    const double s = x[24], c = x[25];
+    const double *W = w + 24;
+
+    double gm = 0, gb = 0, bias = 0, m = 0, beh = 0, tau = 0;
+    for (int b = 0; b < 6; b++) {
+        gm += t[b] * W[3 * b];
+        gb += t[b] * W[3 * b + 1];
+        bias += t[b] * W[3 * b + 2];
+    }
+    for (int i = 0; i < 10; i++) m += w[i] * f[i];
+    for (int i = 0; i < 4; i++) beh += w[10 + i] * h[i] + w[14 + i] * k[i];
+    for (int j = 0; j < 3; j++) tau += f[TIME_IDX[j]] * (w[18 + 2 * j] * s + w[19 + 2 * j] * c);
+    double z = gm * m + gb * beh + bias + tau;
+    z = z > 60 ? 60 : (z < -60 ? -60 : z);
+    const double p = 1.0 / (1.0 + exp(-z));
+    const double eps = 1e-12;
+    const double pc = p < eps ? eps : (p > 1 - eps ? 1 - eps : p);
+    const double loss = -(y * log(pc) + (1 - y) * log(1 - pc));
+
+    double gz[NP];
+    for (int i = 0; i < 10; i++) gz[i] = gm * f[i];
+    for (int i = 0; i < 4; i++) {
+        gz[10 + i] = gb * h[i];
+        gz[14 + i] = gb * k[i];
+    }
+    for (int j = 0; j < 3; j++) {
+        gz[18 + 2 * j] = f[TIME_IDX[j]] * s;
+        gz[19 + 2 * j] = f[TIME_IDX[j]] * c;
+    }
+    for (int b = 0; b < 6; b++) {
+        gz[24 + 3 * b] = t[b] * m;
+        gz[25 + 3 * b] = t[b] * beh;
+        gz[26 + 3 * b] = t[b];
+    }
+    const double d = p - y;
+    double g[NP], norm2 = 0;
+    int finite = 1;
+    for (int i = 0; i < NP; i++) {
+        g[i] = d * gz[i];
+        norm2 += g[i] * g[i];
+        if (!isfinite(g[i])) finite = 0;
+    }
+    double scale = 1.0;
+    if (!finite || !isfinite(norm2)) scale = 0.0;
+    else if (sqrt(norm2) > grad_clip) scale = grad_clip / sqrt(norm2);
+    double nw[NP];
+    int ok = 1;
+    for (int i = 0; i < NP; i++) {
+        double gi = (scale == 0.0 ? 0.0 : g[i] * scale) + prior_pull * (w[i] - prior[i]);
+        double v = momentum * vel[i] + gi / sqrt(prec[i]);
+        double n = w[i] - lr[i] * v;
+        n = n > bound[i] ? bound[i] : (n < -bound[i] ? -bound[i] : n);
+        if (!isfinite(n)) ok = 0;
+        nw[i] = n;
+        vel[i] = v;
+    }
+    for (int i = 0; i < NP; i++) {
+        if (ok) w[i] = round_f32 ? (double)(float)nw[i] : nw[i];
+        else vel[i] = 0.0;
+        double pr = (1.0 - forget) * prec[i] + p * (1.0 - p) * gz[i] * gz[i];
+        prec[i] = pr > 1.0 ? pr : 1.0;
+    }
+    for (int i = 0; i < 7; i++) PyBuffer_Release(bufs[i]);
+    return Py_BuildValue("(dd)", p, loss);
+}
+
+static PyMethodDef methods[] = {
+    {"step", step, METH_VARARGS,
+     "step(w, x, precision, velocity, prior, lr, bound, y, momentum, grad_clip, prior_pull, forget, "
+     "round_f32) -> (p, loss)\n\nOne fused micro-update; w, precision, velocity change in place."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel", "The learner's fused micro-update.", -1,
+                                    methods};
+
+PyMODINIT_FUNC PyInit__kernel(void) { return PyModule_Create(&module); }

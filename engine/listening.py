@@ -1,0 +1,167 @@
+"""The engine side of the player: plays in; learning, saving and re-ranking out.
+
+After each play (``docs/events.md``):
+
+1. the play is committed to the database, with its label;
+2. if it is labelled, forward pass, loss, backward pass and one step;
+3. the profile is saved atomically (a new snapshot);
+4. the upcoming queue is re-ranked (pinned songs and the current song stay);
+5. a report says what changed: weight deltas, the loss, each song's move.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import sqlite_utils
+
+from engine.atomic import write_text_atomic
+from engine.features.normalize import Normalizer
+from engine.learner.context import ContextState
+from engine.learner.labels import Ended, Kind, Label, label_play, replay_label
+from engine.learner.learner import Learner, Update
+from engine.learner.profile import Mode, Profile, ProfileError
+from engine.queue.ranker import DEFAULT_EXPLORATION, Ranker, Ranking
+from engine.queue.upcoming import Move, UpcomingQueue
+from engine.store.plays import PlayRecord, insert_play
+from engine.store.profiles import load_profile, save_profile, undo_last
+from engine.store.tracks import LibraryArrays, load_library
+
+
+@dataclass
+class EventReport:
+    """What one play did to the model and the queue."""
+
+    play_id: int
+    label: Label
+    updates: list[Update] = field(default_factory=list)
+    moves: list[Move] = field(default_factory=list)
+
+    @property
+    def loss(self) -> float | None:
+        return self.updates[-1].loss if self.updates else None
+
+
+class ListeningSession:
+    """Owns the learner, the context memories and the queue for one database."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        *,
+        exploration: float = DEFAULT_EXPLORATION,
+        queue_length: int = 30,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        self.db = db
+        self.rng = rng or np.random.default_rng()
+        self.library: LibraryArrays = load_library(db)
+        self.index = self.library.index_of()
+        features = Normalizer.fit(self.library.raw).transform(self.library.raw)
+        self.context = ContextState(features, self.library.artist)
+        loaded = load_profile(db)
+        self.problems = loaded.problems if loaded else []
+        if loaded is None:
+            profile = Profile.from_prior()
+            save_profile(db, profile, "prior")
+        else:
+            profile = loaded.profile
+        self.learner = Learner(profile, rng=self.rng)
+        self.ranker = Ranker(self.learner, self.context, exploration=exploration, rng=self.rng)
+        self.queue = UpcomingQueue(queue_length)
+        self.current: int | None = None
+        self._previous_track: int | None = None
+        self.last_ranking: Ranking | None = None
+        self._replay_history()
+
+    def _replay_history(self) -> None:
+        """Rebuild the context memories from the stored plays (nothing is retrained)."""
+        rows = self.db.execute(
+            "SELECT track_id, session_id, started_at, label, label_kind FROM plays ORDER BY started_at, id"
+        )
+        for track_id, session_id, started_at, label, kind in rows:
+            i = self.index.get(track_id)
+            if i is None:
+                continue
+            self.context.maybe_new_session(started_at, session_id)
+            self.context.record(i, started_at, label, Kind(kind))
+            self._previous_track = track_id
+
+    def record(self, play: PlayRecord, *, rerank: bool = True) -> EventReport:
+        """Store one finished play, learn from it, save the profile and re-rank."""
+        label = label_play(play.ended, play.listened_ms, play.duration_ms)
+        play_id = insert_play(self.db, play, label)
+        report = EventReport(play_id, label)
+        i = self.index.get(play.track_id)
+        if i is None:  # a track added after start-up: stored, learnt from on the next start
+            return report
+        ctx = self.context
+        ctx.maybe_new_session(play.started_at, play.session_id)
+        if label.target is not None:
+            x = ctx.inputs_one(i, play.started_at, play.hour)
+            report.updates.append(self.learner.learn_one(x, label.target))
+        if play.ended == Ended.PREVIOUS and self._previous_track in self.index:
+            j = self.index[self._previous_track]
+            x = ctx.inputs_one(j, play.started_at, play.hour)
+            report.updates.append(self.learner.learn_one(x, replay_label().target or 1.0))
+        ctx.record(i, play.started_at, label.target, label.kind)
+        self._previous_track = play.track_id
+        if report.updates:
+            save_profile(self.db, self.learner.profile)
+        if rerank:
+            report.moves = self.rerank(play.started_at + play.listened_ms / 1000.0, play.hour)
+        return report
+
+    def rerank(self, now: float | None = None, hour: float | None = None) -> list[Move]:
+        """Score the whole library and refill the queue's unpinned slots."""
+        now = time.time() if now is None else now
+        hour = local_hour(now) if hour is None else hour
+        ranking = self.ranker.rank(now, hour, need=self.queue.length + 1)
+        self.last_ranking = ranking
+        current = self.index.get(self.current) if self.current is not None else None
+        moves = self.queue.rerank(ranking.scores, ranking.eligible, current=current)
+        return [Move(int(self.library.ids[m.song]), m.old, m.new) for m in moves]
+
+    @property
+    def upcoming(self) -> list[int]:
+        """Track ids of the upcoming queue, front first."""
+        return [int(self.library.ids[i]) for i in self.queue.songs]
+
+    def undo(self) -> bool:
+        """Undo the last update (restore the previous snapshot)."""
+        loaded = undo_last(self.db)
+        if loaded is None:
+            return False
+        self.learner.profile = loaded.profile
+        return True
+
+    def reset(self) -> None:
+        """Back to the prior; the old snapshots stay, so a reset can be undone."""
+        self.learner.profile = Profile.from_prior(mode=self.learner.mode)
+        save_profile(self.db, self.learner.profile, "reset")
+
+    def set_mode(self, mode: Mode) -> None:
+        self.learner.profile = self.learner.profile.with_mode(mode)
+        save_profile(self.db, self.learner.profile, f"mode:{mode}")
+
+    def export_profile(self, path: Path) -> None:
+        write_text_atomic(path, self.learner.profile.dumps() + "\n")
+
+    def import_profile(self, path: Path) -> None:
+        """Validate ``path`` fully before it replaces anything."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProfileError(f"cannot read {path}: {exc}") from None
+        profile = Profile.loads(text)
+        save_profile(self.db, profile, "import")
+        self.learner.profile = profile
+
+
+def local_hour(ts: float) -> float:
+    """Local time of day in hours [0, 24) for a unix time."""
+    t = time.localtime(ts)
+    return (t.tm_hour + t.tm_min / 60.0 + t.tm_sec / 3600.0) % 24.0

@@ -1,0 +1,65 @@
+"""Opening the database: WAL, durable commits, foreign keys, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from engine.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+
+class SchemaError(RuntimeError):
+    """The database cannot be used by this version of Skipwise."""
+
+
+def open_db(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the database at ``path``.
+
+    Commits are durable (``synchronous=FULL``) because a play or a profile
+    that was reported saved must survive a power cut, and WAL keeps readers
+    from blocking the writer.
+    """
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), timeout=10.0)
+        conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.DatabaseError as exc:
+        raise SchemaError(f"{path} is not a usable SQLite database: {exc}") from None
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    db = sqlite_utils.Database(conn)
+    if migrate:
+        apply_migrations(db)
+    return db
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def apply_migrations(db: sqlite_utils.Database) -> int:
+    """Bring the schema up to date; returns the number of migrations applied."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise SchemaError(
+            f"the database has schema version {current}, newer than this Skipwise ({SCHEMA_VERSION}); "
+            "upgrade Skipwise to open it"
+        )
+    conn = db.conn
+    applied = 0
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[version - 1]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied += 1
+    return applied

@@ -1,0 +1,50 @@
+"""Plays: every listening event, committed in its own transaction."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import sqlite_utils
+
+from engine.learner.labels import Label
+
+
+@dataclass(frozen=True)
+class PlayRecord:
+    """One play as the player reports it (see ``docs/events.md``)."""
+
+    track_id: int
+    session_id: str
+    started_at: float  # unix seconds
+    hour: float  # local time of day in [0, 24)
+    listened_ms: int
+    position_ms: int
+    duration_ms: int
+    ended: str
+    seeks_forward: int = 0
+    seeks_backward: int = 0
+    source: str = "player"
+
+
+def insert_play(db: sqlite_utils.Database, play: PlayRecord, label: Label) -> int:
+    """Store one play with its label and commit before returning its id."""
+    row = asdict(play)
+    row["label"] = label.target
+    row["label_kind"] = label.kind.value
+    with db.conn:
+        cur = db.conn.execute(
+            f"INSERT INTO plays ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+    return int(cur.lastrowid or 0)
+
+
+def list_plays(db: sqlite_utils.Database, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """Plays oldest first, joined with the track's path and title."""
+    sql = """SELECT plays.*, tracks.path AS path, tracks.title AS title
+             FROM plays JOIN tracks ON tracks.id = plays.track_id
+             ORDER BY plays.started_at, plays.id"""
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return list(db.query(sql))

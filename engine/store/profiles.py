@@ -1,0 +1,83 @@
+"""Versioned profile snapshots: save atomically, load the newest good one, undo.
+
+Every save appends a snapshot (JSON plus its SHA-256) in one transaction, so a
+save interrupted at any point leaves the previous snapshot as the newest
+committed one. Loading walks back from the newest snapshot and takes the first
+that checks out; a corrupt one is reported and kept for inspection, never
+overwritten and never silently used.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from engine.learner.profile import Profile, ProfileError, checksum
+
+KEEP_UPDATES = 500  # routine per-event snapshots kept for undo; other reasons are kept for good
+
+
+@dataclass
+class Loaded:
+    profile: Profile
+    snapshot_id: int | None
+    problems: list[str] = field(default_factory=list)
+
+
+def save_profile(db: sqlite_utils.Database, profile: Profile, reason: str = "update") -> int:
+    """Append a snapshot and prune old routine ones, in one committed transaction."""
+    text = profile.dumps()
+    with db.conn:
+        cur = db.conn.execute(
+            "INSERT INTO profile_snapshots (created_at, reason, steps, mode, profile, checksum)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (time.time(), reason, profile.steps, profile.mode, text, checksum(text)),
+        )
+        new_id = int(cur.lastrowid or 0)
+        if new_id % 50 == 0:
+            db.conn.execute(
+                "DELETE FROM profile_snapshots WHERE reason = 'update' AND id <= ?",
+                (new_id - KEEP_UPDATES,),
+            )
+    return new_id
+
+
+def _check(row: dict) -> Profile:
+    if checksum(row["profile"]) != row["checksum"]:
+        raise ProfileError("checksum mismatch (the stored profile was altered or damaged)")
+    return Profile.loads(row["profile"])
+
+
+def load_profile(db: sqlite_utils.Database) -> Loaded | None:
+    """The newest snapshot that checks out, with the problems of any newer ones.
+
+    None when no snapshot exists yet.
+    """
+    problems: list[str] = []
+    for row in db.query("SELECT * FROM profile_snapshots ORDER BY id DESC"):
+        try:
+            return Loaded(_check(row), row["id"], problems)
+        except ProfileError as exc:
+            problems.append(f"profile snapshot {row['id']} ({row['reason']}) is unusable: {exc}")
+    if problems:
+        raise ProfileError("no usable profile snapshot: " + "; ".join(problems))
+    return None
+
+
+def undo_last(db: sqlite_utils.Database) -> Loaded | None:
+    """Drop the newest snapshot and return the one before it.
+
+    None (and nothing changed) when there is nothing to go back to.
+    """
+    rows = list(db.query("SELECT id FROM profile_snapshots ORDER BY id DESC LIMIT 2"))
+    if len(rows) < 2:
+        return None
+    with db.conn:
+        db.conn.execute("DELETE FROM profile_snapshots WHERE id = ?", (rows[0]["id"],))
+    return load_profile(db)
+
+
+def snapshot_count(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT count(*) FROM profile_snapshots").fetchone()[0])
