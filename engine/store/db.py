@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -49,17 +51,29 @@ def apply_migrations(db: sqlite_utils.Database) -> int:
             f"the database has schema version {current}, newer than this Skipwise ({SCHEMA_VERSION}); "
             "upgrade Skipwise to open it"
         )
-    conn = db.conn
     applied = 0
     for version in range(current + 1, SCHEMA_VERSION + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(db.conn):
             for statement in MIGRATIONS[version - 1]:
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {version}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+                db.conn.execute(statement)
+            db.conn.execute(f"PRAGMA user_version = {version}")
         applied += 1
     return applied
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One explicit write transaction: committed whole, or rolled back whole.
+
+    Unlike ``with conn:``, a COMMIT that fails (interrupted, disk full) is rolled
+    back here too, so a failed write can never be committed later by an
+    unrelated one on the same connection.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # inside the try: a BEGIN can fail after it began
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from engine.learner.labels import Label
+from engine.store.db import transaction
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def insert_play(db: sqlite_utils.Database, play: PlayRecord, label: Label) -> in
     row = asdict(play)
     row["label"] = label.target
     row["label_kind"] = label.kind.value
-    with db.conn:
+    with transaction(db.conn):
         cur = db.conn.execute(
             f"INSERT INTO plays ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             list(row.values()),

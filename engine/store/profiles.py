@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from engine.learner.profile import Profile, ProfileError, checksum
+from engine.store.db import transaction
 
 KEEP_UPDATES = 500  # routine per-event snapshots kept for undo; other reasons are kept for good
 
@@ -29,7 +30,7 @@ class Loaded:
 def save_profile(db: sqlite_utils.Database, profile: Profile, reason: str = "update") -> int:
     """Append a snapshot and prune old routine ones, in one committed transaction."""
     text = profile.dumps()
-    with db.conn:
+    with transaction(db.conn):
         cur = db.conn.execute(
             "INSERT INTO profile_snapshots (created_at, reason, steps, mode, profile, checksum)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -74,7 +75,7 @@ def undo_last(db: sqlite_utils.Database) -> Loaded | None:
     rows = list(db.query("SELECT id FROM profile_snapshots ORDER BY id DESC LIMIT 2"))
     if len(rows) < 2:
         return None
-    with db.conn:
+    with transaction(db.conn):
         db.conn.execute("DELETE FROM profile_snapshots WHERE id = ?", (rows[0]["id"],))
     return load_profile(db)
 

@@ -11,6 +11,7 @@ import numpy as np
 import sqlite_utils
 
 from engine.features.names import FEATURE_NAMES, N_FEATURES
+from engine.store.db import transaction
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def add_tracks(db: sqlite_utils.Database, rows: Iterable[Mapping[str, Any]]) -> 
     """Insert tracks (dicts with at least ``path``); returns their ids. One transaction."""
     now = time.time()
     ids = []
-    with db.conn:
+    with transaction(db.conn):
         for row in rows:
             data = {"added_at": now, "updated_at": now, **row}
             cur = db.conn.execute(
@@ -60,7 +61,7 @@ def set_features(
     cols = ", ".join(FEATURE_NAMES)
     marks = ", ".join("?" * (N_FEATURES + 3))
     now = time.time()
-    with db.conn:
+    with transaction(db.conn):
         db.conn.executemany(
             f"INSERT OR REPLACE INTO features (track_id, extractor_version, {cols}, analysed_at)"
             f" VALUES ({marks})",

@@ -1,0 +1,41 @@
+"""Small builders shared by the engine tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import sqlite_utils
+
+from engine.learner import timeofday
+from engine.learner.model import N_INPUTS
+from engine.sim.library import synthetic_raw
+from engine.store.tracks import add_tracks, set_features
+
+
+def random_inputs(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Plausible learner inputs [shape=(n, 26)]."""
+    X = np.empty((n, N_INPUTS))
+    X[:, 0:10] = np.clip(rng.normal(size=(n, 10)), -3, 3)
+    X[:, 10:13] = rng.uniform(-1, 1, size=(n, 3))
+    X[:, 13:18] = rng.uniform(0, 1, size=(n, 5))
+    for i, hour in enumerate(rng.uniform(0, 24, n)):
+        X[i, 18:24], X[i, 24:26] = timeofday.context(hour)
+    return X
+
+
+def fill_library(db: sqlite_utils.Database, n: int, seed: int = 0) -> list[int]:
+    """Add ``n`` synthetic tracks with features; returns their ids."""
+    raw, artist, duration = synthetic_raw(n, seed=seed)
+    ids = add_tracks(
+        db,
+        (
+            {
+                "path": f"/music/{i:05d}.ogg",
+                "title": f"Song {i}",
+                "artist": f"Artist {a}",
+                "duration_ms": int(d * 1000),
+            }
+            for i, (a, d) in enumerate(zip(artist, duration, strict=True))
+        ),
+    )
+    set_features(db, ids, raw, extractor_version=1)
+    return ids

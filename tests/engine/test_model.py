@@ -1,0 +1,101 @@
+"""The forward and backward pass: the analytic gradient against finite differences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.learner import learner as learner_module
+from engine.learner import model
+from engine.learner.learner import Learner, reference_step
+from engine.learner.optimizer import StepConfig
+from engine.learner.params import GROUP_SIZES, GROUPS, LABELS, N_PARAMS
+from engine.learner.profile import Profile
+from tests.engine.helpers import random_inputs
+
+
+def test_forty_two_labelled_parameters_in_five_groups() -> None:
+    assert N_PARAMS == 42
+    assert GROUP_SIZES == {"mood": 10, "history": 4, "skip": 4, "time_of_day": 6, "scoring": 18}
+    assert len(set(LABELS)) == 42
+    assert [g.start for g in GROUPS] == [0, 10, 14, 18, 24]
+
+
+def _loss(w: np.ndarray, x: np.ndarray, y: float) -> float:
+    """BCE computed without clipping, for finite differences in float64."""
+    z = model.logit(w, x)
+    return float(np.logaddexp(0.0, z) - y * z)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_gradient_matches_central_finite_differences(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    x = random_inputs(rng, 1)[0]
+    w = rng.normal(0.0, 1.0, N_PARAMS)
+    y = float(rng.choice([0.0, 1.0, rng.uniform()]))
+    _, _, grad = model.loss_and_grad(w, x, y)
+    eps = 1e-5
+    numeric = np.array(
+        [(_loss(w + eps * e, x, y) - _loss(w - eps * e, x, y)) / (2 * eps) for e in np.eye(N_PARAMS)]
+    )
+    scale = np.maximum(np.abs(numeric), 1e-3)
+    assert np.max(np.abs(grad - numeric) / scale) < 1e-6
+
+
+def test_sigmoid_output_is_a_probability_with_a_finite_loss() -> None:
+    rng = np.random.default_rng(0)
+    w = rng.normal(0, 3, N_PARAMS)
+    for x in random_inputs(rng, 50):
+        p = model.predict(w, x)
+        assert 0.0 <= p <= 1.0
+        assert np.isfinite(model.bce(p, 0.0)) and np.isfinite(model.bce(p, 1.0))
+
+
+def test_batch_scores_equal_one_by_one_logits() -> None:
+    rng = np.random.default_rng(1)
+    w = rng.normal(size=N_PARAMS)
+    X = random_inputs(rng, 40)
+    X[:, 18:26] = X[0, 18:26]  # one context for the whole batch
+    batch = model.score_many(w, X[:, :18], X[0, 18:24], X[0, 24:26])
+    single = np.array([model.logit(w, x) for x in X])
+    np.testing.assert_allclose(batch, single, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.skipif(learner_module._kernel is None, reason="C kernel not built")
+@pytest.mark.parametrize("round_f32", [True, False])
+def test_c_kernel_matches_the_numpy_reference(round_f32: bool) -> None:
+    rng = np.random.default_rng(2)
+    cfg = StepConfig.default()
+    a, b = Profile.from_prior(), Profile.from_prior()
+    X = random_inputs(rng, 300)
+    X[::37] *= 50.0  # out-of-range inputs are clipped alike
+    X[5, 3] = np.nan
+    for x in X:
+        y = float(rng.uniform())
+        args = (y, cfg.momentum, cfg.grad_clip, cfg.prior_pull, cfg.forget, round_f32)
+        pa, la = learner_module._kernel.step(
+            a.weights, x, a.precision, a.velocity, a.prior, cfg.lr, cfg.bound, *args
+        )
+        pb, lb = reference_step(b.weights, x, b.precision, b.velocity, b.prior, cfg.lr, cfg.bound, *args)
+        assert pa == pytest.approx(pb, rel=1e-9, abs=1e-12)
+        assert la == pytest.approx(lb, rel=1e-9, abs=1e-12)
+    np.testing.assert_allclose(a.weights, b.weights, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(a.precision, b.precision, rtol=1e-9)
+
+
+def test_kernel_rejects_wrong_shapes() -> None:
+    if learner_module._kernel is None:
+        pytest.skip("C kernel not built")
+    p = Profile.from_prior()
+    cfg = StepConfig.default()
+    with pytest.raises(ValueError, match="x: expected 26"):
+        learner_module._kernel.step(
+            p.weights, np.zeros(10), p.precision, p.velocity, p.prior, cfg.lr, cfg.bound,
+            1.0, 0.0, 2.0, 0.0, 0.0, True,
+        )  # fmt: skip
+
+
+def test_learn_one_rejects_targets_outside_zero_one() -> None:
+    learner = Learner.from_prior()
+    with pytest.raises(ValueError):
+        learner.learn_one(np.zeros(26), 1.5)

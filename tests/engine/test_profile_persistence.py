@@ -1,0 +1,229 @@
+"""Profiles: atomic saves, undo, reset, export/import, and corruption that never wins."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sqlite_utils
+
+from engine.learner.learner import Learner
+from engine.learner.params import LABELS
+from engine.learner.profile import Profile, ProfileError, load_prior
+from engine.listening import ListeningSession
+from engine.store import open_db
+from engine.store.plays import PlayRecord
+from engine.store.profiles import load_profile, save_profile, snapshot_count, undo_last
+from tests.engine.helpers import fill_library, random_inputs
+
+
+def _trained(n: int = 20, mode: str = "float32") -> Profile:
+    learner = Learner.from_prior(mode=mode, rng=np.random.default_rng(0))  # type: ignore[arg-type]
+    rng = np.random.default_rng(1)
+    for x in random_inputs(rng, n):
+        learner.learn_one(x, float(rng.random() > 0.5))
+    return learner.profile
+
+
+def test_a_fresh_profile_starts_from_the_prior_in_assets() -> None:
+    prior = json.loads((Path(__file__).parents[2] / "assets" / "prior.json").read_text())
+    profile = Profile.from_prior()
+    assert (
+        profile.weights[LABELS.index("skip: early skips of song")]
+        == prior["weights"]["skip: early skips of song"]
+    )
+    assert np.array_equal(profile.weights, load_prior().astype(np.float32))
+    assert profile.steps == 0
+
+
+@pytest.mark.parametrize("mode", ["float32", "int8"])
+def test_json_round_trip_is_exact(mode: str) -> None:
+    profile = _trained(mode=mode)
+    again = Profile.loads(profile.dumps())
+    assert again.mode == mode and again.steps == profile.steps
+    np.testing.assert_array_equal(again.weights, profile.weights)
+    np.testing.assert_array_equal(again.precision, profile.precision)
+    if mode == "int8":
+        np.testing.assert_array_equal(again.q, profile.q)
+
+
+def _mutate(doc: dict, path: str, value: object) -> dict:
+    doc = json.loads(json.dumps(doc))
+    *parents, last = path.split(".")
+    target = doc
+    for key in parents:
+        target = target[key]
+    target[last] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("format", "something-else", "not a Skipwise profile"),
+        ("version", 99, "unsupported profile version"),
+        ("labels", list(reversed(LABELS)), "labels do not match"),
+        ("weights", [0.0] * 41, "expected 42 numbers"),
+        ("weights", [float("nan")] + [0.0] * 41, "non-finite"),
+        ("weights", [1e6] + [0.0] * 41, "outside its bound"),
+        ("mode", "int4", "unknown mode"),
+        ("optimizer.steps", -1, "non-negative"),
+        ("optimizer.precision", [0.0] * 42, "positive"),
+    ],
+)
+def test_invalid_profiles_are_refused_with_the_reason(path: str, value: object, message: str) -> None:
+    doc = _mutate(_trained().to_json(), path, value)
+    with pytest.raises(ProfileError, match=message):
+        Profile.from_json(doc)
+
+
+def test_not_json_is_refused() -> None:
+    with pytest.raises(ProfileError, match="not valid JSON"):
+        Profile.loads("{truncated")
+
+
+def test_save_load_undo_and_reset(db: sqlite_utils.Database) -> None:
+    first, second = _trained(5), _trained(25)
+    save_profile(db, first)
+    save_profile(db, second)
+    assert load_profile(db).profile.steps == 25
+    restored = undo_last(db)
+    assert restored is not None and restored.profile.steps == 5
+    assert undo_last(db) is None, "the last remaining snapshot cannot be undone"
+    save_profile(db, Profile.from_prior(), "reset")
+    assert load_profile(db).profile.steps == 0
+    assert undo_last(db).profile.steps == 5, "a reset can be undone"
+
+
+def test_a_corrupt_newest_snapshot_is_reported_and_the_good_one_used(db: sqlite_utils.Database) -> None:
+    save_profile(db, _trained(5))
+    bad = save_profile(db, _trained(25))
+    with db.conn:
+        db.conn.execute(
+            "UPDATE profile_snapshots SET profile = replace(profile, ?, ?) WHERE id = ?",
+            ('"steps":25', '"steps":26', bad),
+        )
+    loaded = load_profile(db)
+    assert loaded.profile.steps == 5
+    assert len(loaded.problems) == 1 and "checksum" in loaded.problems[0]
+    assert snapshot_count(db) == 2, "the corrupt snapshot is kept for inspection"
+
+
+def test_no_usable_snapshot_is_an_error_not_a_silent_reset(db: sqlite_utils.Database) -> None:
+    save_profile(db, _trained(5))
+    with db.conn:
+        db.conn.execute("UPDATE profile_snapshots SET profile = '{}'")
+    with pytest.raises(ProfileError, match="no usable profile"):
+        load_profile(db)
+    with pytest.raises(ProfileError):
+        ListeningSession(db)
+    assert snapshot_count(db) == 1
+
+
+@pytest.mark.parametrize("abort_after", [1, 3, 10, 30, 100, 300, 1000])
+def test_a_save_interrupted_at_any_point_leaves_the_previous_profile(
+    tmp_path: Path, abort_after: int
+) -> None:
+    db_path = tmp_path / "interrupted.db"
+    db = open_db(db_path)
+    save_profile(db, _trained(5))
+    calls = {"n": 0}
+
+    def abort() -> int:  # one interruption, at the abort_after-th VM step of the save
+        calls["n"] += 1
+        return 1 if calls["n"] == abort_after else 0
+
+    db.conn.set_progress_handler(abort, 1)
+    try:
+        save_profile(db, _trained(25))
+        completed = True
+    except sqlite3.OperationalError:
+        completed = False
+    finally:
+        db.conn.set_progress_handler(None, 1)
+    expected = 25 if completed else 5
+    assert not db.conn.in_transaction
+    assert load_profile(db).profile.steps == expected
+    fresh = open_db(db_path)
+    assert load_profile(fresh).profile.steps == expected, "what a restarted app sees"
+    fresh.close()
+    save_profile(db, _trained(40))  # the next save commits only itself
+    assert [r["steps"] for r in db.query("SELECT steps FROM profile_snapshots ORDER BY id")] == (
+        [5, 25, 40] if completed else [5, 40]
+    )
+
+
+SAVER = textwrap.dedent(
+    """
+    import sys, numpy as np
+    from engine.store import open_db
+    from engine.store.profiles import save_profile
+    from engine.learner.learner import Learner
+    db = open_db(sys.argv[1])
+    learner = Learner.from_prior()
+    x = np.zeros(26); x[18] = 1.0; x[1] = 1.0
+    print("ready", flush=True)
+    while True:
+        learner.learn_one(x, 0.0)
+        save_profile(db, learner.profile)
+    """
+)
+
+
+def test_a_process_killed_while_saving_leaves_a_loadable_profile(tmp_path: Path) -> None:
+    path = tmp_path / "killed.db"
+    open_db(path).close()
+    for delay in (0.05, 0.2, 0.45):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SAVER, str(path)], stdout=subprocess.PIPE, cwd=Path(__file__).parents[2]
+        )
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
+        time.sleep(delay)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        db = open_db(path)
+        loaded = load_profile(db)
+        assert loaded is not None and not loaded.problems
+        assert loaded.profile.steps > 0
+        db.close()
+
+
+def test_session_export_import_and_a_bad_import_changes_nothing(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    ids = fill_library(db, 50)
+    session = ListeningSession(db, rng=np.random.default_rng(0))
+    session.record(PlayRecord(ids[0], "s", 1_767_600_000.0, 9.0, 2_000, 2_000, 200_000, "skip"))
+    out = tmp_path / "me.json"
+    session.export_profile(out)
+    exported = Profile.loads(out.read_text())
+    assert exported.steps == 1
+    bad = tmp_path / "bad.json"
+    bad.write_text(out.read_text().replace('"mode":"float32"', '"mode":"float16"'))
+    with pytest.raises(ProfileError):
+        session.import_profile(bad)
+    assert load_profile(db).profile.steps == 1
+    session.reset()
+    assert session.learner.profile.steps == 0
+    session.import_profile(out)
+    assert load_profile(db).profile.steps == 1
+    np.testing.assert_array_equal(session.learner.weights, exported.weights)
+
+
+def test_undo_through_the_session(db: sqlite_utils.Database) -> None:
+    ids = fill_library(db, 50)
+    session = ListeningSession(db, rng=np.random.default_rng(0))
+    before = session.learner.weights.copy()
+    session.record(PlayRecord(ids[3], "s", 1_767_600_000.0, 9.0, 2_000, 2_000, 200_000, "skip"))
+    assert not np.array_equal(session.learner.weights, before)
+    assert session.undo()
+    np.testing.assert_array_equal(session.learner.weights, before)
