@@ -1,0 +1,117 @@
+"""The queue: pinned songs stay, the current song never moves, recent songs wait, exploration explores."""
+
+from __future__ import annotations
+
+import numpy as np
+import sqlite_utils
+
+from engine.learner.context import ContextState
+from engine.learner.labels import Kind
+from engine.learner.learner import Learner
+from engine.listening import ListeningSession
+from engine.queue.ranker import Ranker, eligible_songs
+from engine.queue.upcoming import UpcomingQueue
+from engine.sim.library import synthetic_library
+from engine.store.plays import PlayRecord
+from tests.engine.helpers import fill_library
+
+
+def test_rerank_orders_by_score_and_reports_moves() -> None:
+    q = UpcomingQueue(length=4)
+    scores = np.array([0.1, 0.9, 0.5, 0.7, 0.3, 0.8])
+    ok = np.ones(6, bool)
+    q.rerank(scores, ok)
+    assert q.songs == [1, 5, 3, 2]
+    moves = q.rerank(np.array([0.1, 0.2, 0.95, 0.7, 0.3, 0.8]), ok)
+    assert q.songs == [2, 5, 3, 4]
+    by_song = {m.song: m for m in moves}
+    assert (by_song[2].old, by_song[2].new, by_song[2].delta) == (3, 0, 3)
+    assert by_song[5].delta == 0 and by_song[3].delta == 0
+    assert by_song[4].old is None and by_song[4].delta is None, "new to the queue"
+    assert 1 not in by_song, "song 1 fell out of the queue"
+
+
+def test_pinned_songs_and_the_current_song_keep_their_place() -> None:
+    q = UpcomingQueue(length=5)
+    ok = np.ones(10, bool)
+    q.rerank(np.arange(10.0), ok)
+    q.enqueue(0)  # queued by hand: front, pinned
+    q.move(3, 4)  # dragged: pinned where dropped
+    pinned = {i: e.song for i, e in enumerate(q.entries) if e.pinned}
+    q.rerank(-np.arange(10.0), ok, current=1)
+    assert {i: q.songs[i] for i in pinned} == pinned
+    assert 1 not in q.songs, "the current song is not proposed again"
+    assert len(set(q.songs)) == len(q.songs)
+
+
+def test_play_next_remove_and_unpin() -> None:
+    q = UpcomingQueue(length=3)
+    q.rerank(np.array([3.0, 2.0, 1.0, 0.0]), np.ones(4, bool))
+    q.play_next(3)
+    assert q.songs[0] == 3 and q.entries[0].pinned
+    assert q.remove(0) == 3
+    q.unpin(0)
+    assert not q.entries[0].pinned
+
+
+def test_recently_heard_songs_are_held_back_unless_the_library_is_too_small() -> None:
+    last = np.array([-np.inf, 1000.0, 9000.0, -np.inf])
+    now = 10_000.0
+    ok = eligible_songs(last, now, hold_back_hours=3, need=2)
+    assert list(ok) == [True, False, False, True]
+    small = eligible_songs(last, now, hold_back_hours=3, need=3)
+    assert list(small) == [True, True, False, True], "the song heard longest ago comes back first"
+
+
+def test_exploration_spreads_the_picks_greedy_does_not() -> None:
+    lib = synthetic_library(500, seed=1)
+    picks = {}
+    for scale in (0.0, 1.0):
+        ctx = ContextState(lib.features, lib.artist)
+        learner = Learner.from_prior()
+        learner.profile.precision[:] = 4.0  # some, not much, evidence
+        ranker = Ranker(learner, ctx, exploration=scale, rng=np.random.default_rng(0))
+        firsts = set()
+        for _ in range(30):
+            r = ranker.rank(1e9, 12.0)
+            firsts.add(int(np.argmax(np.where(r.eligible, r.scores, -np.inf))))
+        picks[scale] = firsts
+    assert len(picks[0.0]) == 1
+    assert len(picks[1.0]) >= 5
+
+
+def test_session_queue_follows_the_learners_new_scores(db: sqlite_utils.Database) -> None:
+    ids = fill_library(db, 200)
+    session = ListeningSession(db, exploration=0.0, rng=np.random.default_rng(0))
+    now = 1_767_600_000.0
+    session.rerank(now, 20.0)
+    session.queue.enqueue(session.queue.songs[-1])
+    pinned_song = session.upcoming[0]
+    before = session.upcoming
+    session.current = ids[7]
+    report = session.record(PlayRecord(session.upcoming[1], "s", now, 20.0, 2_000, 2_000, 200_000, "skip"))
+    after = session.upcoming
+    assert after != before
+    assert after[0] == pinned_song
+    assert ids[7] not in after
+    p = session.last_ranking.p
+    unpinned = [session.index[t] for t in after[1:]]
+    assert list(p[unpinned]) == sorted(p[unpinned], reverse=True), "greedy order is the learner's order"
+    assert {m.song for m in report.moves} == set(after)
+
+
+def test_context_memories_tell_early_and_late_skips_and_session_apart() -> None:
+    lib = synthetic_library(100, seed=2)
+    ctx = ContextState(lib.features, lib.artist)
+    ctx.start_session("a")
+    ctx.record(1, 1000.0, 0.0, Kind.EARLY_SKIP)
+    ctx.record(2, 1100.0, 0.6, Kind.LATE_SKIP)
+    X = ctx.inputs_many(1200.0)
+    assert X[1, 14] > 0 and X[1, 15] == 0, "early skip memory"
+    assert X[2, 15] > 0 and X[2, 14] == 0, "late skip memory"
+    assert X[0, 17] == X[50, 17] > 0, "the session's skip streak"
+    assert X[1, 13] < 0.01 and X[50, 13] == 1.0, "freshness"
+    ctx.maybe_new_session(1200.0 + 3 * 3600)
+    Y = ctx.inputs_many(1200.0 + 3 * 3600)
+    assert Y[0, 17] == 0 and np.all(Y[:, 12] == 0), "a new session forgets the session memory"
+    assert Y[1, 14] > 0, "the long-term memory stays"

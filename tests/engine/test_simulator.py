@@ -1,0 +1,158 @@
+"""The simulator: listener files, the shuffle calibration, and the command-line contracts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sqlite_utils
+
+from engine.features.names import FEATURE_NAMES
+from engine.sim.library import synthetic_library
+from engine.sim.listener_spec import ListenerError, builtin_names, load_listener, parse_listener
+from engine.sim.runner import abandon_curve, run_one
+from tests.engine.helpers import fill_library
+
+ROOT = Path(__file__).parents[2]
+
+
+def skipwise(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.launcher", *args], capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
+
+
+def test_at_least_five_builtin_listeners_load() -> None:
+    names = builtin_names()
+    assert len(names) >= 5
+    for name in names:
+        spec = load_listener(name)
+        assert spec.name == name and spec.description
+
+
+def test_a_listener_file_with_every_key(tmp_path: Path) -> None:
+    path = tmp_path / "me.json"
+    path.write_text(
+        json.dumps(
+            {
+                "name": "me",
+                "taste": {"valence": 1, "tempo": -0.5},
+                "hours": {"22-6": {"energy": -1}},
+                "artists": {"liked": 3, "disliked": 2, "strength": 1.5},
+                "repeat_tolerance_hours": 5,
+                "patience": 2,
+                "noise": 0.1,
+            }
+        )
+    )
+    spec = load_listener(str(path))
+    assert spec.taste[FEATURE_NAMES.index("tempo")] == -0.5
+    (window,) = spec.hours
+    assert window.contains(23.5) and window.contains(3.0) and not window.contains(12.0)
+    assert (spec.liked_artists, spec.disliked_artists, spec.artist_strength) == (3, 2, 1.5)
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ({"name": "x", "taste": {"happiness": 1}}, "unknown feature 'happiness'"),
+        ({"name": "x", "hours": {"7-12": {"loudnes": 1}}}, "unknown feature 'loudnes'"),
+        ({"taste": {}}, "needs a non-empty \"name\""),
+        ({"name": "x", "hours": {"morning": {}}}, "not a range"),
+        ({"name": "x", "hours": {"5-5": {}}}, "two different hours"),
+        ({"name": "x", "patience": "high"}, "patience must be a number"),
+        ({"name": "x", "artists": {"favourite": 1}}, "artists must be an object"),
+        ({"name": "x", "mood": {}}, "unknown listener keys"),
+    ],
+)
+def test_bad_listener_files_get_clear_errors(doc: dict, message: str) -> None:
+    with pytest.raises(ListenerError, match=message):
+        parse_listener(doc)
+
+
+def test_shuffle_reproduces_the_published_abandonment_curve() -> None:
+    library = synthetic_library(2000, seed=7)
+    logs = [run_one(library, load_listener("steady"), "shuffle", events=1000, seed=s) for s in range(3)]
+    curve = abandon_curve(logs)
+    assert curve["within_5s"] == pytest.approx(0.24, abs=0.05)
+    assert curve["within_30s"] == pytest.approx(0.35, abs=0.05)
+    assert curve["before_end"] == pytest.approx(0.486, abs=0.05)
+
+
+def _random_listener(seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    features = list(rng.choice(FEATURE_NAMES, size=3, replace=False))
+    doc: dict = {
+        "name": f"untuned-{seed}",
+        "taste": {f: round(float(rng.normal(0, 1)), 2) for f in features},
+        "artists": {"liked": int(rng.integers(0, 10)), "disliked": int(rng.integers(0, 10)), "strength": 1.0},
+        "noise": 0.3,
+    }
+    if seed % 2:
+        start = int(rng.integers(0, 20))
+        doc["hours"] = {f"{start}-{start + 4}": {str(rng.choice(FEATURE_NAMES)): 1.2}}
+    return doc
+
+
+@pytest.mark.parametrize("seed", [101, 102, 103])
+def test_listeners_nobody_tuned_on_are_learned(seed: int) -> None:
+    library = synthetic_library(1500, seed=11)
+    spec = parse_listener(_random_listener(seed))
+    learner = np.mean([run_one(library, spec, "learner", events=700, seed=s).skipped[100:].mean() for s in (0, 1)])
+    shuffle = np.mean([run_one(library, spec, "shuffle", events=700, seed=s).skipped[100:].mean() for s in (0, 1)])
+    assert learner <= 0.6 * shuffle
+
+
+def test_simulate_json_contract_on_a_synthetic_library() -> None:
+    result = skipwise("simulate", "--synthetic", "300", "--listener", "steady", "--events", "160", "--seeds", "2", "--json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert (doc["listener"], doc["tracks"], doc["events"], doc["seeds"]) == ("steady", 300, 160, 2)
+    assert doc["model"] == {
+        "parameters": 42,
+        "groups": {"mood": 10, "history": 4, "skip": 4, "time_of_day": 6, "scoring": 18},
+    }
+    assert set(doc["strategies"]) == {"shuffle", "learner", "learner_int8", "river", "oracle"}
+    for summary in doc["strategies"].values():
+        assert set(summary) >= {"skip_rate", "early_skip_rate", "skip_rate_by_window"}
+        assert 0 <= summary["early_skip_rate"] <= summary["skip_rate"] <= 1
+        assert len(summary["skip_rate_by_window"]) == 4  # 160 events in windows of 50
+    assert set(doc["shuffle_abandon_curve"]) == {"within_5s", "within_30s", "before_end"}
+
+
+def test_simulate_on_a_database_and_with_a_listener_file(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    fill_library(db, 120)
+    listener = tmp_path / "l.json"
+    listener.write_text(json.dumps({"name": "filed", "taste": {"energy": 1}}))
+    db_path = tmp_path / "test.db"
+    result = skipwise(
+        "simulate", "--db", str(db_path), "--listener", str(listener), "--events", "60", "--seeds", "1",
+        "--strategies", "shuffle,learner", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["tracks"] == 120 and doc["listener"] == "filed"
+    assert set(doc["strategies"]) == {"shuffle", "learner"}
+
+
+def test_simulate_errors_are_clear_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"name": "bad", "taste": {"sadness": 1}}))
+    result = skipwise("simulate", "--synthetic", "50", "--listener", str(bad), "--events", "10")
+    assert result.returncode == 2
+    assert "unknown feature 'sadness'" in result.stderr and "Traceback" not in result.stderr
+    result = skipwise("simulate", "--listener", "nobody", "--events", "10")
+    assert result.returncode == 2 and "no built-in listener 'nobody'" in result.stderr
+
+
+def test_bench_learner_json_contract() -> None:
+    result = skipwise("bench", "learner", "--json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert set(doc) >= {"update_us", "river_update_us", "rerank_ms", "skip_to_reordered_ms"}
+    assert set(doc["rerank_ms"]) == {"1000", "10000", "100000"}
+    assert all(v > 0 for v in (doc["update_us"], doc["river_update_us"], doc["skip_to_reordered_ms"]))

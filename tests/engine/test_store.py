@@ -1,0 +1,107 @@
+"""The database: migrations from empty, refusal of foreign files, plays committed first."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sqlite_utils
+
+from engine.features.names import FEATURE_NAMES
+from engine.listening import ListeningSession
+from engine.store import SchemaError, open_db
+from engine.store.db import apply_migrations, schema_version
+from engine.store.migrations import SCHEMA_VERSION
+from engine.store.plays import PlayRecord, list_plays
+from engine.store.tracks import load_library
+from tests.engine.helpers import fill_library
+
+
+def test_migrations_from_an_empty_database(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    db = open_db(path)
+    assert schema_version(db) == SCHEMA_VERSION
+    assert {"tracks", "features", "plays", "profile_snapshots", "meta"} <= set(db.table_names())
+    assert set(FEATURE_NAMES) <= set(db["features"].columns_dict)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    db.close()
+    again = open_db(path)
+    assert apply_migrations(again) == 0, "re-opening applies nothing twice"
+    again.close()
+
+
+def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    open_db(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(SchemaError, match="newer than this Skipwise"):
+        open_db(path)
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are not the tables you are looking for\n" * 100)
+    with pytest.raises(SchemaError, match="not a usable SQLite database"):
+        open_db(path)
+    assert path.read_text().startswith("these are not"), "the foreign file is left alone"
+
+
+def test_plays_keep_every_field_and_invalid_ones_are_refused(db: sqlite_utils.Database) -> None:
+    ids = fill_library(db, 5)
+    session = ListeningSession(db, rng=np.random.default_rng(0))
+    play = PlayRecord(ids[1], "sess-1", 1_767_600_000.5, 21.5, 61_000, 75_000, 200_000, "skip", 2, 1)
+    session.record(play)
+    (row,) = list_plays(db)
+    assert row["path"] == "/music/00001.ogg" and row["session_id"] == "sess-1"
+    assert (row["listened_ms"], row["position_ms"], row["duration_ms"]) == (61_000, 75_000, 200_000)
+    assert (row["seeks_forward"], row["seeks_backward"], row["hour"]) == (2, 1, 21.5)
+    assert row["ended"] == "skip" and row["label_kind"] == "late_skip"
+    assert row["label"] == pytest.approx(0.3 + 0.6 * 61 / 200)
+    with pytest.raises(sqlite3.IntegrityError):
+        session.record(PlayRecord(ids[1], "s", 1.0, 25.0, 0, 0, 1000, "end"))
+    with pytest.raises(ValueError):
+        session.record(PlayRecord(ids[1], "s", 1.0, 2.0, 0, 0, 1000, "paused"))
+
+
+def test_a_play_is_committed_before_the_learner_runs(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    ids = fill_library(db, 20)
+    session = ListeningSession(db, rng=np.random.default_rng(0))
+
+    def crash(*_: object) -> None:
+        raise RuntimeError("the learner crashed")
+
+    session.learner.learn_one = crash  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        session.record(PlayRecord(ids[2], "s", 1_767_600_000.0, 9.0, 2_000, 2_000, 200_000, "skip"))
+    other = sqlite3.connect(tmp_path / "test.db")
+    assert other.execute("SELECT ended, label FROM plays").fetchall() == [("skip", 0.0)]
+    other.close()
+
+
+def test_missing_and_failed_tracks_are_not_in_the_playable_library(db: sqlite_utils.Database) -> None:
+    ids = fill_library(db, 6)
+    db.execute("UPDATE tracks SET status = 'missing' WHERE id = ?", [ids[0]])
+    db.execute("UPDATE tracks SET status = 'failed' WHERE id = ?", [ids[1]])
+    db.conn.commit()
+    lib = load_library(db)
+    assert list(lib.ids) == ids[2:]
+    assert lib.raw.shape == (4, 10) and np.all(np.isfinite(lib.raw))
+
+
+def test_history_is_rebuilt_from_the_stored_plays(db: sqlite_utils.Database) -> None:
+    ids = fill_library(db, 30)
+    first = ListeningSession(db, rng=np.random.default_rng(0))
+    now = 1_767_600_000.0
+    for k in range(3):
+        first.record(PlayRecord(ids[4], "s", now + k * 300, 9.0, 2_000, 2_000, 200_000, "skip"))
+    first.record(PlayRecord(ids[5], "s", now + 1000, 9.0, 200_000, 200_000, 200_000, "end"))
+    second = ListeningSession(db, rng=np.random.default_rng(0))
+    a = first.context.inputs_many(now + 2000)
+    b = second.context.inputs_many(now + 2000)
+    np.testing.assert_allclose(a, b)
+    np.testing.assert_array_equal(second.learner.weights, first.learner.weights)

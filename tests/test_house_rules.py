@@ -1,0 +1,55 @@
+"""The house rules that code can check: engine/ knows no screen; the launcher stays light."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+QT = {"PySide6", "shiboken6"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_engine_never_imports_qt_or_app() -> None:
+    offenders = {
+        str(p.relative_to(ROOT)): _imports(p) & (QT | {"app"}) for p in (ROOT / "engine").rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_command_line_starts_without_qt_librosa_or_numba() -> None:
+    code = (
+        "import sys, app.launcher, engine.cli.main; "
+        "print(sorted(m for m in ('PySide6', 'librosa', 'numba') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_profile_command_line_round_trip(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    run = lambda *a: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "app.launcher", "profile", *a, "--db", str(db)],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    shown = run("show")
+    assert shown.returncode == 0 and "Scoring layer (18)" in shown.stdout and "mood: valence" in shown.stdout
+    assert run("export", str(tmp_path / "out.json")).returncode == 0
+    (tmp_path / "broken.json").write_text("{not json")
+    refused = run("import", str(tmp_path / "broken.json"))
+    assert refused.returncode == 2 and "profile is unchanged" in refused.stderr
+    assert run("import", str(tmp_path / "out.json")).returncode == 0
+    assert run("reset").returncode == 0
+    assert run("undo").returncode == 0
