@@ -61,7 +61,7 @@ def test_a_listener_file_with_every_key(tmp_path: Path) -> None:
     [
         ({"name": "x", "taste": {"happiness": 1}}, "unknown feature 'happiness'"),
         ({"name": "x", "hours": {"7-12": {"loudnes": 1}}}, "unknown feature 'loudnes'"),
-        ({"taste": {}}, "needs a non-empty \"name\""),
+        ({"taste": {}}, 'needs a non-empty "name"'),
         ({"name": "x", "hours": {"morning": {}}}, "not a range"),
         ({"name": "x", "hours": {"5-5": {}}}, "two different hours"),
         ({"name": "x", "patience": "high"}, "patience must be a number"),
@@ -102,13 +102,19 @@ def _random_listener(seed: int) -> dict:
 def test_listeners_nobody_tuned_on_are_learned(seed: int) -> None:
     library = synthetic_library(1500, seed=11)
     spec = parse_listener(_random_listener(seed))
-    learner = np.mean([run_one(library, spec, "learner", events=700, seed=s).skipped[100:].mean() for s in (0, 1)])
-    shuffle = np.mean([run_one(library, spec, "shuffle", events=700, seed=s).skipped[100:].mean() for s in (0, 1)])
+    learner = np.mean(
+        [run_one(library, spec, "learner", events=700, seed=s).skipped[100:].mean() for s in (0, 1)]
+    )
+    shuffle = np.mean(
+        [run_one(library, spec, "shuffle", events=700, seed=s).skipped[100:].mean() for s in (0, 1)]
+    )
     assert learner <= 0.6 * shuffle
 
 
 def test_simulate_json_contract_on_a_synthetic_library() -> None:
-    result = skipwise("simulate", "--synthetic", "300", "--listener", "steady", "--events", "160", "--seeds", "2", "--json")
+    result = skipwise(
+        "simulate", "--synthetic", "300", "--listener", "steady", "--events", "160", "--seeds", "2", "--json"
+    )
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert (doc["listener"], doc["tracks"], doc["events"], doc["seeds"]) == ("steady", 300, 160, 2)
