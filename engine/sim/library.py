@@ -51,7 +51,7 @@ def synthetic_raw(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.nda
     """
     rng = np.random.default_rng(seed)
     n_genres = 12
-    n_artists = int(np.clip(n // 25, 8, 400))
+    n_artists = int(np.clip(n // 8, 2, 500))
     genre_traits = rng.normal(0.0, 1.0, size=(n_genres, 4))
     artist_genre = rng.integers(0, n_genres, size=n_artists)
     artist_traits = genre_traits[artist_genre] + rng.normal(0.0, 0.55, size=(n_artists, 4))

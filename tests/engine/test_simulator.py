@@ -14,6 +14,7 @@ import sqlite_utils
 from engine.features.names import FEATURE_NAMES
 from engine.sim.library import synthetic_library
 from engine.sim.listener_spec import ListenerError, builtin_names, load_listener, parse_listener
+from engine.sim.random_listener import random_listener
 from engine.sim.runner import abandon_curve, run_one
 from tests.engine.helpers import fill_library
 
@@ -83,25 +84,10 @@ def test_shuffle_reproduces_the_published_abandonment_curve() -> None:
     assert curve["before_end"] == pytest.approx(0.486, abs=0.05)
 
 
-def _random_listener(seed: int) -> dict:
-    rng = np.random.default_rng(seed)
-    features = list(rng.choice(FEATURE_NAMES, size=3, replace=False))
-    doc: dict = {
-        "name": f"untuned-{seed}",
-        "taste": {f: round(float(rng.normal(0, 1)), 2) for f in features},
-        "artists": {"liked": int(rng.integers(0, 10)), "disliked": int(rng.integers(0, 10)), "strength": 1.0},
-        "noise": 0.3,
-    }
-    if seed % 2:
-        start = int(rng.integers(0, 20))
-        doc["hours"] = {f"{start}-{start + 4}": {str(rng.choice(FEATURE_NAMES)): 1.2}}
-    return doc
-
-
 @pytest.mark.parametrize("seed", [101, 102, 103])
 def test_listeners_nobody_tuned_on_are_learned(seed: int) -> None:
     library = synthetic_library(1500, seed=11)
-    spec = parse_listener(_random_listener(seed))
+    spec = parse_listener(random_listener(seed))
     learner = np.mean(
         [run_one(library, spec, "learner", events=700, seed=s).skipped[100:].mean() for s in (0, 1)]
     )
