@@ -73,7 +73,7 @@ def run_listeners(args: argparse.Namespace) -> int:
         s = r["skip_rate"]
         out.write(
             f"{r['listener']:<14} {s['shuffle']:7.3f} {s['learner']:7.3f} {s['learner_int8']:7.3f}"
-            f" {s['river']:7.3f} {s['oracle']:7.3f} {r['learner_vs_shuffle']:9.2f}x"
+            f" {s['river']:7.3f} {s['oracle']:7.3f} {r['learner_vs_shuffle']:9.2f}x {r['captured']:8.0%}"
             f" {r['learner_minus_river']:+9.3f} {r['int8_minus_float32_points']:+8.1f}p\n"
         )
     return 0

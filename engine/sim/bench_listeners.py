@@ -43,6 +43,10 @@ def bench_listeners(
                 "kind": kind,
                 "skip_rate": rate,
                 "learner_vs_shuffle": round(rate["learner"] / rate["shuffle"], 3),
+                # share of the gain the oracle shows is possible that the learner captures
+                "captured": round(
+                    (rate["shuffle"] - rate["learner"]) / max(rate["shuffle"] - rate["oracle"], 1e-9), 3
+                ),
                 "learner_minus_river": round(rate["learner"] - rate["river"], 4),
                 "int8_minus_float32_points": round(100 * (rate["learner_int8"] - rate["learner"]), 2),
             }
