@@ -80,14 +80,15 @@ class ListeningSession:
     def _replay_history(self) -> None:
         """Rebuild the context memories from the stored plays (nothing is retrained)."""
         rows = self.db.execute(
-            "SELECT track_id, session_id, started_at, label, label_kind FROM plays ORDER BY started_at, id"
+            "SELECT track_id, session_id, started_at, listened_ms, label, label_kind FROM plays"
+            " ORDER BY started_at, id"
         )
-        for track_id, session_id, started_at, label, kind in rows:
+        for track_id, session_id, started_at, listened_ms, label, kind in rows:
             i = self.index.get(track_id)
             if i is None:
                 continue
             self.context.maybe_new_session(started_at, session_id)
-            self.context.record(i, started_at, label, Kind(kind))
+            self.context.record(i, started_at, label, Kind(kind), ended_at=started_at + listened_ms / 1000)
             self._previous_track = track_id
 
     def record(self, play: PlayRecord, *, rerank: bool = True) -> EventReport:
@@ -96,7 +97,7 @@ class ListeningSession:
         play_id = insert_play(self.db, play, label)
         report = EventReport(play_id, label)
         i = self.index.get(play.track_id)
-        if i is None:  # a track added after start-up: stored, learnt from on the next start
+        if i is None:  # a track added after start-up: the play is stored, but the model has no row for it yet
             return report
         ctx = self.context
         ctx.maybe_new_session(play.started_at, play.session_id)
@@ -107,7 +108,9 @@ class ListeningSession:
             j = self.index[self._previous_track]
             x = ctx.inputs_one(j, play.started_at, play.hour)
             report.updates.append(self.learner.learn_one(x, replay_label().target or 1.0))
-        ctx.record(i, play.started_at, label.target, label.kind)
+        ctx.record(
+            i, play.started_at, label.target, label.kind, ended_at=play.started_at + play.listened_ms / 1000
+        )
         self._previous_track = play.track_id
         if report.updates:
             save_profile(self.db, self.learner.profile)

@@ -34,7 +34,9 @@ def register(sub: Any) -> None:
     undo.set_defaults(func=undo_cmd)
     reset = actions.add_parser("reset", help="start again from the prior (can be undone)")
     add_db_option(reset)
-    reset.add_argument("--int8", action="store_true", help="start the new profile in INT8 mode")
+    mode = reset.add_mutually_exclusive_group()
+    mode.add_argument("--int8", action="store_true", help="start the new profile in INT8 mode")
+    mode.add_argument("--float32", action="store_true", help="start the new profile in float32 mode")
     reset.set_defaults(func=reset_cmd)
 
 
@@ -90,6 +92,7 @@ def undo_cmd(args: argparse.Namespace) -> int:
 
 
 def reset_cmd(args: argparse.Namespace) -> int:
-    save_profile(db_from(args), Profile.from_prior(mode="int8" if args.int8 else "float32"), "reset")
+    mode = "int8" if args.int8 else "float32" if args.float32 else _current(args).mode
+    save_profile(db_from(args), Profile.from_prior(mode=mode), "reset")
     print("the profile is back at the prior (`skipwise profile undo` brings the old one back)")
     return 0

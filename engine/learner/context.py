@@ -121,10 +121,16 @@ class ContextState:
         X[:, 16] = -np.expm1(-0.5 * self.artist_skips[artist] * art_decay)
         X[:, 17] = min(self.session.streak, STREAK_CAP) / STREAK_CAP
 
-    def record(self, song: int, now: float, target: float | None, kind: Kind) -> None:
-        """Fold one finished play into the memories (after the learner has seen it)."""
+    def record(
+        self, song: int, now: float, target: float | None, kind: Kind, *, ended_at: float | None = None
+    ) -> None:
+        """Fold one finished play into the memories (after the learner has seen it).
+
+        ``now`` is when the play started; ``ended_at`` when it ended (the session
+        gap is measured from there), defaulting to ``now``.
+        """
         self.last_played[song] = now
-        self.session.last_end = now
+        self.session.last_end = now if ended_at is None else max(ended_at, now)
         if target is None:
             return
         self._decay_song(song, now)

@@ -23,6 +23,11 @@ def group_scales() -> np.ndarray:
     return np.array([g.bound / QMAX for g in GROUPS])
 
 
+def max_scales() -> np.ndarray:
+    """The widest scale each group may have [shape=(5,)] (see :func:`fit_scales`)."""
+    return np.array([g.bound / HEADROOM for g in GROUPS]) * (1 + 1e-9)
+
+
 def expand_scales(scales: np.ndarray) -> np.ndarray:
     """Per-group scales [shape=(5,)] -> per-parameter scales [shape=(42,)]."""
     out = np.empty(N_PARAMS)

@@ -174,7 +174,7 @@ def _parse(data: Any) -> Profile:
     if not isinstance(opt, dict):
         raise ProfileError("optimizer state missing")
     steps = opt.get("steps")
-    if not isinstance(steps, int) or steps < 0:
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ProfileError("optimizer.steps must be a non-negative integer")
     profile = Profile(
         weights=weights,
@@ -185,16 +185,34 @@ def _parse(data: Any) -> Profile:
         mode=mode,
     )
     if mode == "int8":
-        block = data.get("int8")
-        if not isinstance(block, dict):
-            raise ProfileError("int8 mode without int8 weights")
-        q = np.asarray(block.get("q"), dtype=np.int64)
-        scales = np.asarray(block.get("scales"), dtype=np.float64)
-        if q.shape != (N_PARAMS,) or np.any(np.abs(q) > int8.QMAX):
-            raise ProfileError("int8.q: expected 42 integers in [-127, 127]")
-        if scales.shape != (5,) or not np.all(np.isfinite(scales)) or np.any(scales <= 0):
-            raise ProfileError("int8.scales: expected 5 positive numbers")
-        profile.q = q.astype(np.int8)
-        profile.scales = scales
-        profile.weights = int8.dequantize(profile.q, scales)
+        profile.q, profile.scales = _int8_block(data.get("int8"))
+        profile.weights = int8.dequantize(profile.q, profile.scales)
+        if np.any(np.abs(profile.weights) > limit + int8.expand_scales(profile.scales)):
+            raise ProfileError("int8: a dequantised weight is outside its bound")
     return profile
+
+
+def _int8_block(block: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Validated (q [shape=(42,)] int8, scales [shape=(5,)]) of an INT8 profile."""
+    if not isinstance(block, dict):
+        raise ProfileError("int8 mode without int8 weights")
+    q_in, scales_in = block.get("q"), block.get("scales")
+    if (
+        not isinstance(q_in, list)
+        or len(q_in) != N_PARAMS
+        or not all(isinstance(v, int) and not isinstance(v, bool) and abs(v) <= int8.QMAX for v in q_in)
+    ):
+        raise ProfileError("int8.q: expected 42 integers in [-127, 127]")
+    try:
+        scales = np.asarray(scales_in, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ProfileError("int8.scales: expected 5 positive numbers") from None
+    widest = int8.max_scales()
+    if (
+        scales.shape != (5,)
+        or not np.all(np.isfinite(scales))
+        or np.any(scales <= 0)
+        or np.any(scales > widest)
+    ):
+        raise ProfileError("int8.scales: expected 5 positive numbers no wider than each group's bound / 100")
+    return np.asarray(q_in, dtype=np.int8), scales

@@ -115,7 +115,8 @@ class Person:
             seconds = r.uniform(5.0, 30.0)
         else:
             seconds = r.uniform(30.0, max(31.0, 0.9 * duration_ms / 1000))
-        return int(min(seconds * 1000, 0.9 * duration_ms))
+        # Below 90 %: a listener who leaves later than that has, by the label rules, heard the song.
+        return int(min(seconds * 1000, 0.89 * duration_ms))
 
     def _calibrate(self, rng: np.random.Generator) -> tuple[float, float]:
         """Offset and early-skip shift that reproduce the shuffle curve on this library."""

@@ -83,7 +83,7 @@ def run_one(
         reaction = person.react(song, hour, since_h)
         label = label_play(reaction.ended, reaction.listened_ms, reaction.duration_ms)
         strategy.learn(song, now, hour, label)
-        ctx.record(song, now, label.target, label.kind)
+        ctx.record(song, now, label.target, label.kind, ended_at=now + reaction.listened_ms / 1000.0)
         log.skipped[i] = reaction.ended == "skip"
         log.early[i] = label.kind is Kind.EARLY_SKIP
         log.listened_s[i] = reaction.listened_ms / 1000.0

@@ -227,3 +227,28 @@ def test_undo_through_the_session(db: sqlite_utils.Database) -> None:
     assert not np.array_equal(session.learner.weights, before)
     assert session.undo()
     np.testing.assert_array_equal(session.learner.weights, before)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("scales", [50.0] * 5, "no wider than"),
+        ("scales", ["a"] * 5, "expected 5 positive numbers"),
+        ("scales", [0.01] * 4, "expected 5 positive numbers"),
+        ("q", ["x"] * 42, "42 integers"),
+        ("q", [1.5] * 42, "42 integers"),
+        ("q", [200] * 42, "42 integers"),
+    ],
+)
+def test_malformed_int8_profiles_are_refused(field: str, value: object, message: str) -> None:
+    doc = _trained(mode="int8").to_json()
+    doc["int8"][field] = value
+    with pytest.raises(ProfileError, match=message):
+        Profile.from_json(doc)
+
+
+def test_boolean_steps_are_refused() -> None:
+    doc = _trained().to_json()
+    doc["optimizer"]["steps"] = True
+    with pytest.raises(ProfileError, match="steps"):
+        Profile.from_json(doc)

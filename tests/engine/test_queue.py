@@ -115,3 +115,13 @@ def test_context_memories_tell_early_and_late_skips_and_session_apart() -> None:
     Y = ctx.inputs_many(1200.0 + 3 * 3600)
     assert Y[0, 17] == 0 and np.all(Y[:, 12] == 0), "a new session forgets the session memory"
     assert Y[1, 14] > 0, "the long-term memory stays"
+
+
+def test_the_session_gap_counts_from_the_end_of_a_long_play() -> None:
+    lib = synthetic_library(50, seed=2)
+    ctx = ContextState(lib.features, lib.artist)
+    ctx.start_session("a")
+    ctx.record(1, 0.0, 0.0, Kind.EARLY_SKIP)
+    ctx.record(2, 100.0, 1.0, Kind.PLAY_THROUGH, ended_at=100.0 + 40 * 60)  # a 40-minute piece
+    ctx.maybe_new_session(100.0 + 45 * 60)
+    assert ctx.session.id == "a" and ctx.session.liked_n == 1
