@@ -71,4 +71,16 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
+MIGRATIONS.append(
+    # 2: what the scanner learns about a file besides its tags; analysis failures
+    [
+        "ALTER TABLE tracks ADD COLUMN format TEXT",
+        "ALTER TABLE tracks ADD COLUMN has_cover INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE tracks ADD COLUMN tag_error TEXT",
+        "ALTER TABLE tracks ADD COLUMN analysis_error TEXT",
+        "ALTER TABLE tracks ADD COLUMN analysis_error_version INTEGER",
+        "CREATE INDEX tracks_status ON tracks (status)",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,1 @@
+"""Audio analysis in worker processes, results written by one writer."""

@@ -1,0 +1,175 @@
+"""A pool of spawned analysis workers with a timeout per file.
+
+Unlike ``concurrent.futures``, a worker that hangs or crashes costs only its
+current file: it is killed or reaped, the file is reported failed with the
+reason, a fresh worker takes its place, and the other files go on.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import multiprocessing as mp
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import Any
+
+from engine.analysis.worker import DEFAULT_ANALYSER, worker_main
+from engine.paths import cache_dir
+
+DEFAULT_TIMEOUT_S = 120.0
+STARTUP_TIMEOUT_S = 300.0  # the first numba compilation of a cold cache takes a while
+MAX_STARTUP_FAILURES = 3
+
+
+@dataclass(frozen=True)
+class Job:
+    track_id: int
+    path: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result for one file: values on success, a reason on failure."""
+
+    track_id: int
+    path: str
+    values: dict[str, float] | None = None
+    duration_s: float | None = None
+    decoder: str | None = None
+    error: str | None = None
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class _Worker:
+    def __init__(self, ctx: Any, analyser: str) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(
+            target=worker_main, args=(child, analyser, str(cache_dir() / "numba")), daemon=True
+        )
+        self.proc.start()
+        child.close()
+        self.started = time.monotonic()
+        self.ready = False
+        self.job: Job | None = None
+        self.job_started = 0.0
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+class AnalysisPool:
+    """Analyse files in ``workers`` spawned processes."""
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        analyser: str = DEFAULT_ANALYSER,
+    ) -> None:
+        self.n_workers = workers or default_workers()
+        self.timeout_s = timeout_s
+        self.analyser = analyser
+        self._ctx = mp.get_context("spawn")
+
+    def run(self, jobs: Iterable[Job], on_outcome: Callable[[Outcome], None]) -> None:
+        """Analyse every job; ``on_outcome`` is called in this process, once per job."""
+        queue = collections.deque(jobs)
+        if not queue:
+            return
+        workers = [_Worker(self._ctx, self.analyser) for _ in range(min(self.n_workers, len(queue)))]
+        startup_failures = 0
+        try:
+            while queue or any(w.job for w in workers):
+                for w in workers:
+                    if w.ready and w.job is None and queue:
+                        w.job = queue.popleft()
+                        w.job_started = time.monotonic()
+                        w.conn.send((w.job.track_id, w.job.path))
+                ready = wait([w.conn for w in workers] + [w.proc.sentinel for w in workers], timeout=0.5)
+                for w in list(workers):
+                    replace = False
+                    if w.conn in ready:
+                        try:
+                            message = w.conn.recv()
+                        except (EOFError, OSError):
+                            message = None
+                            replace = True
+                        if message is not None:
+                            self._handle(w, message, on_outcome)
+                    now = time.monotonic()
+                    if not replace and not w.proc.is_alive():
+                        replace = True
+                    if replace:
+                        if not w.ready:
+                            startup_failures += 1
+                        self._fail(w, f"analysis worker crashed ({_exit(w.proc.exitcode)})", on_outcome)
+                    elif w.job is not None and now - w.job_started > self.timeout_s:
+                        self._fail(w, f"analysis timed out after {self.timeout_s:g} s", on_outcome)
+                        replace = True
+                    elif not w.ready and now - w.started > STARTUP_TIMEOUT_S:
+                        startup_failures += 1
+                        replace = True
+                    if replace:
+                        w.kill()
+                        workers.remove(w)
+                        if startup_failures >= MAX_STARTUP_FAILURES:
+                            reason = "analysis workers cannot start (see the log above)"
+                            while queue:
+                                job = queue.popleft()
+                                on_outcome(Outcome(job.track_id, job.path, error=reason))
+                        if queue:
+                            workers.append(_Worker(self._ctx, self.analyser))
+        finally:
+            for w in workers:
+                with contextlib.suppress(OSError):
+                    w.conn.send(None)
+            for w in workers:
+                w.proc.join(2)
+                w.kill()
+
+    @staticmethod
+    def _handle(w: _Worker, message: tuple, on_outcome: Callable[[Outcome], None]) -> None:
+        kind = message[0]
+        if kind == "ready":
+            w.ready = True
+            return
+        job, w.job = w.job, None
+        path = job.path if job else ""
+        if kind == "ok":
+            _, track_id, values, duration_s, decoder = message
+            on_outcome(Outcome(track_id, path, values=values, duration_s=duration_s, decoder=decoder))
+        else:
+            _, track_id, reason = message
+            on_outcome(Outcome(track_id, path, error=reason))
+
+    @staticmethod
+    def _fail(w: _Worker, reason: str, on_outcome: Callable[[Outcome], None]) -> None:
+        if w.job is not None:
+            on_outcome(Outcome(w.job.track_id, w.job.path, error=reason))
+            w.job = None
+
+
+def _exit(code: int | None) -> str:
+    if code is None:
+        return "no exit code"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"

@@ -1,0 +1,153 @@
+"""The tracks-table queries of the library scanner and the analysis writer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from engine.features.names import FEATURE_NAMES
+from engine.store.db import transaction
+from engine.store.pathcodec import from_db, to_db
+
+TRACK_COLUMNS = (
+    "path", "title", "artist", "album", "album_artist", "genre", "track_number", "year", "duration_ms",
+    "size", "mtime", "status", "error", "format", "has_cover", "tag_error",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the database remembers of a file."""
+
+    id: int
+    size: int | None
+    mtime: float | None
+    status: str
+    error: str | None  # why it cannot be played or analysed (at the current extractor version)
+
+
+def known_tracks(db: sqlite_utils.Database, version: int) -> dict[str, Known]:
+    rows = db.execute(
+        """SELECT id, path, size, mtime, status,
+                  coalesce(error, CASE WHEN analysis_error_version >= ? THEN analysis_error END)
+           FROM tracks""",
+        (version,),
+    )
+    return {
+        from_db(path): Known(i, size, mtime, status, error) for i, path, size, mtime, status, error in rows
+    }
+
+
+def insert_tracks(db: sqlite_utils.Database, rows: Iterable[Mapping[str, Any]]) -> int:
+    now = time.time()
+    cols = (*TRACK_COLUMNS, "added_at", "updated_at")
+    data = [(*(_value(r, c) for c in TRACK_COLUMNS), now, now) for r in rows]
+    with transaction(db.conn):
+        db.conn.executemany(
+            f"INSERT INTO tracks ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", data
+        )
+    return len(data)
+
+
+def update_tracks(db: sqlite_utils.Database, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> int:
+    """Rewrite changed tracks; their features are dropped so they are analysed again."""
+    now = time.time()
+    sets = ", ".join(f"{c} = ?" for c in TRACK_COLUMNS if c != "path")
+    data = [(*(_value(r, c) for c in TRACK_COLUMNS if c != "path"), now, track_id) for track_id, r in rows]
+    with transaction(db.conn):
+        db.conn.executemany(
+            f"UPDATE tracks SET {sets}, updated_at = ?, analysis_error = NULL, analysis_error_version = NULL"
+            " WHERE id = ?",
+            data,
+        )
+        db.conn.executemany("DELETE FROM features WHERE track_id = ?", [(d[-1],) for d in data])
+    return len(data)
+
+
+def set_status(db: sqlite_utils.Database, ids: Iterable[int], status: str) -> int:
+    now = time.time()
+    data = [(status, now, i) for i in ids]
+    with transaction(db.conn):
+        db.conn.executemany("UPDATE tracks SET status = ?, updated_at = ? WHERE id = ?", data)
+    return len(data)
+
+
+def pending_analysis(db: sqlite_utils.Database, version: int) -> list[tuple[int, str]]:
+    """Playable tracks without features of this extractor version that have not failed at it."""
+    rows = db.execute(
+        """SELECT tracks.id, tracks.path FROM tracks
+           LEFT JOIN features ON features.track_id = tracks.id
+           WHERE tracks.status = 'ok'
+             AND (features.track_id IS NULL OR features.extractor_version < ?)
+             AND (tracks.analysis_error_version IS NULL OR tracks.analysis_error_version < ?)
+           ORDER BY tracks.id""",
+        (version, version),
+    )
+    return [(i, from_db(p)) for i, p in rows]
+
+
+def store_outcomes(db: sqlite_utils.Database, outcomes: Iterable[Any], version: int) -> None:
+    """Write a batch of analysis outcomes (see engine.analysis.pool.Outcome) in one transaction."""
+    now = time.time()
+    cols = ", ".join(FEATURE_NAMES)
+    marks = ", ".join("?" * len(FEATURE_NAMES))
+    with transaction(db.conn):
+        for o in outcomes:
+            if o.error is None:
+                db.conn.execute(
+                    f"INSERT OR REPLACE INTO features (track_id, extractor_version, {cols}, analysed_at)"
+                    f" VALUES (?, ?, {marks}, ?)",
+                    (o.track_id, version, *(_finite(o.values.get(n)) for n in FEATURE_NAMES), now),
+                )
+                db.conn.execute(
+                    "UPDATE tracks SET analysis_error = NULL, analysis_error_version = NULL,"
+                    " duration_ms = coalesce(duration_ms, ?) WHERE id = ?",
+                    (int(o.duration_s * 1000) if o.duration_s else None, o.track_id),
+                )
+            else:
+                db.conn.execute(
+                    "UPDATE tracks SET analysis_error = ?, analysis_error_version = ? WHERE id = ?",
+                    (o.error, version, o.track_id),
+                )
+
+
+def list_tracks(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    cols = ", ".join(f"features.{n}" for n in FEATURE_NAMES)
+    rows = db.execute(
+        f"""SELECT tracks.path, tracks.title, tracks.artist, tracks.album, tracks.duration_ms,
+                   tracks.status, coalesce(tracks.error, tracks.analysis_error), features.track_id, {cols}
+            FROM tracks LEFT JOIN features ON features.track_id = tracks.id ORDER BY tracks.path"""
+    ).fetchall()
+    return [
+        {
+            "path": from_db(r[0]),
+            "title": r[1],
+            "artist": r[2],
+            "album": r[3],
+            "duration": r[4] / 1000.0 if r[4] else None,
+            "status": r[5],
+            "error": r[6],
+            "features": dict(zip(FEATURE_NAMES, r[8:], strict=True)) if r[7] is not None else {},
+        }
+        for r in rows
+    ]
+
+
+_DEFAULTS = {"has_cover": 0, "status": "ok"}
+
+
+def _value(row: Mapping[str, Any], column: str) -> Any:
+    value = row.get(column, _DEFAULTS.get(column))
+    return to_db(value) if column == "path" and isinstance(value, str) else value
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if v == v and abs(v) != float("inf") else None
