@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 # Debian packages the suite needs; installed by `make test` when missing.
-SYSTEM_PACKAGES :=
+SYSTEM_PACKAGES := ffmpeg util-linux
 
 .PHONY: run test lint bench clean system-deps
 

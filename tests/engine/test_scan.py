@@ -1,0 +1,176 @@
+"""Scanning a messy collection: every file gets a track or a clear reason, and nothing stops the scan."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from engine.library.scan import Scanner
+from engine.store.pathcodec import from_db
+from engine.store.scanning import list_tracks
+from tests.engine.corpus import FORMATS, make_audio
+
+ROOT = Path(__file__).parents[2]
+STUB = "tests.engine.analysers:by_name"
+
+
+def _scanner(db: sqlite_utils.Database, **kwargs: object) -> Scanner:
+    return Scanner(db, workers=2, analyser=STUB, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def formats(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("formats")
+    for i, fmt in enumerate(FORMATS):
+        make_audio(
+            folder / f"{i:02d} - Tone_{fmt}.{fmt}",
+            freq=220 + 40 * i,
+            tags={"title": f"Tone {fmt}", "artist": "Sine Band", "album": "Tones", "track": str(i + 1)},
+        )
+    return folder
+
+
+def test_every_format_is_found_and_tagged(formats: Path, db: sqlite_utils.Database) -> None:
+    result = _scanner(db).scan([formats])
+    assert (result.files, result.added, result.analysed, result.failed) == (8, 8, 8, [])
+    tracks = {Path(t["path"]).suffix: t for t in list_tracks(db)}
+    assert set(tracks) == {f".{f}" for f in FORMATS}
+    for fmt in ("mp3", "flac", "ogg", "opus", "m4a", "wma"):
+        t = tracks[f".{fmt}"]
+        assert (t["title"], t["artist"], t["album"]) == (f"Tone {fmt}", "Sine Band", "Tones")
+        assert t["duration"] == pytest.approx(3.0, abs=0.1)
+    assert tracks[".wav"]["title"] == "Tone wav", "untagged files are titled from the file name"
+
+
+def test_unchanged_files_are_not_read_again_and_vanished_ones_are_kept_as_missing(
+    formats: Path, tmp_path: Path, db: sqlite_utils.Database
+) -> None:
+    lib = tmp_path / "lib"
+    shutil.copytree(formats, lib)
+    first = _scanner(db).scan([lib])
+    assert first.added == 8
+    again = _scanner(db).scan([lib])
+    assert (again.added, again.updated, again.unchanged, again.analysed) == (0, 0, 8, 0)
+    gone = next(lib.glob("*.flac"))
+    moved = tmp_path / gone.name
+    gone.rename(moved)
+    (lib / "00 - Tone_mp3.mp3").write_bytes((formats / "00 - Tone_mp3.mp3").read_bytes() + b"\0" * 10)
+    third = _scanner(db).scan([lib])
+    assert (third.updated, third.missing, third.analysed) == (1, 1, 1)
+    rows = {Path(from_db(r["path"])).name: r for r in db.query("SELECT path, status FROM tracks")}
+    assert rows[gone.name]["status"] == "missing", "never deleted"
+    db.execute("INSERT INTO plays (track_id, session_id, started_at, hour, listened_ms, position_ms,"
+               " duration_ms, ended, label_kind) SELECT id, 's', 1, 1, 1, 1, 1, 'end', 'play_through'"
+               " FROM tracks WHERE status = 'missing'")  # fmt: skip
+    db.conn.commit()
+    moved.rename(gone)
+    fourth = _scanner(db).scan([lib])
+    assert (fourth.updated, fourth.missing) == (1, 0), "the drive came back"
+    assert db.execute("SELECT count(*) FROM plays").fetchone()[0] == 1
+
+
+@pytest.fixture
+def messy(tmp_path: Path, formats: Path) -> Path:
+    lib = tmp_path / "messy"
+    lib.mkdir()
+    good = formats / "02 - Tone_ogg.ogg"
+    (lib / "zero.mp3").write_bytes(b"")
+    (lib / "random.ogg").write_bytes(os.urandom(4096)[1:] + b"")
+    (lib / "notes.m4a").write_text("this is not a song\n" * 20)
+    data = (formats / "00 - Tone_mp3.mp3").read_bytes()
+    (lib / "truncated.mp3").write_bytes(data[: len(data) // 3])
+    (lib / "corrupt-id3.mp3").write_bytes(b"ID3\x04\x00\x00\xff\xff\xff\xff" + data[10:])
+    shutil.copy(formats / "01 - Tone_flac.flac", lib / "really-flac.mp3")
+    shutil.copy(good, lib / "no-extension")
+    shutil.copy(good, lib / "🎵 emoji song.ogg")
+    os.symlink(b"/nowhere/at/all.ogg", os.fsencode(lib / "dangling.ogg"))
+    (lib / "sub").mkdir()
+    os.symlink(lib, lib / "sub" / "loop")
+    latin1 = os.path.join(os.fsencode(lib), b"caf\xe9.ogg")
+    with open(latin1, "wb") as f:
+        f.write(good.read_bytes())
+    (lib / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 100)
+    return lib
+
+
+def test_a_messy_folder_gets_a_track_or_a_reason_for_every_file(
+    messy: Path, db: sqlite_utils.Database
+) -> None:
+    result = _scanner(db).scan([messy])
+    reasons = {Path(f.path).name: f.reason for f in result.failed}
+    assert reasons["zero.mp3"] == "empty file (0 bytes)"
+    assert reasons["notes.m4a"] == "not an audio file (text)"
+    assert reasons["dangling.ogg"] == "dangling symlink"
+    assert "random.ogg" in reasons
+    tracks = {Path(t["path"]).name: t for t in list_tracks(db)}
+    for name in ("really-flac.mp3", "no-extension", "🎵 emoji song.ogg", "caf\udce9.ogg", "corrupt-id3.mp3"):
+        assert tracks[name]["status"] == "ok", name
+        assert tracks[name]["features"], f"{name} was analysed"
+    assert "cover.jpg" not in tracks
+    assert sum(1 for t in tracks if t.startswith("truncated")) == 1
+    json.dumps(result.to_json())  # undecodable names still print
+
+
+def test_a_file_deleted_during_the_scan_is_reported_and_the_scan_goes_on(
+    formats: Path, tmp_path: Path, db: sqlite_utils.Database
+) -> None:
+    lib = tmp_path / "vanishing"
+    shutil.copytree(formats, lib)
+    victim = lib / "07 - Tone_wma.wma"
+
+    def delete_midway(stage: str, done: int, total: int) -> None:
+        if stage == "tags" and victim.exists():
+            victim.unlink()
+
+    result = _scanner(db, progress=delete_midway).scan([lib])
+    assert [(Path(f.path).name, f.reason) for f in result.failed] == [
+        ("07 - Tone_wma.wma", "file disappeared during the scan")
+    ]
+    assert result.analysed == 7
+
+
+def test_a_killed_scan_resumes_without_analysing_anything_twice(
+    formats: Path, tmp_path: Path, db: sqlite_utils.Database
+) -> None:
+    lib = tmp_path / "resume"
+    shutil.copytree(formats, lib)
+    _scanner(db, analyse=False).scan([lib])
+    ids = [r["id"] for r in db.query("SELECT id FROM tracks ORDER BY id")]
+    db.execute("INSERT INTO features (track_id, extractor_version, analysed_at) VALUES (?, 1, 0)", [ids[0]])
+    db.conn.commit()
+    result = _scanner(db).scan([lib])
+    assert result.analysed == 7, "only what the first run had not finished"
+    assert _scanner(db).scan([lib]).analysed == 0
+
+
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="needs util-linux setpriv")
+def test_an_unreadable_file_is_reported(formats: Path) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="skipwise-perm-"))
+    try:
+        os.chmod(folder, 0o777)
+        shutil.copy(formats / "02 - Tone_ogg.ogg", folder / "fine.ogg")
+        shutil.copy(formats / "02 - Tone_ogg.ogg", folder / "secret.ogg")
+        os.chmod(folder / "secret.ogg", 0o000)
+        os.chmod(folder / "fine.ogg", 0o644)
+        cmd = [sys.executable, "-m", "app.launcher", "scan", str(folder), "--db", str(folder / "x.db"),
+               "--no-analysis", "--json"]  # fmt: skip
+        if os.geteuid() == 0:  # root reads anything: scan as nobody
+            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+        env = {**os.environ, "SKIPWISE_HOME": str(folder / "home"), "PYTHONPATH": str(ROOT)}
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+        assert out.returncode == 0, out.stderr
+        doc = json.loads(out.stdout)
+        assert doc["failed"] == [
+            {"path": str(folder / "secret.ogg"), "reason": "permission denied (not readable)"}
+        ]
+        assert doc["added"] == 1
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
