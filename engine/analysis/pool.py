@@ -86,17 +86,27 @@ class AnalysisPool:
         self.analyser = analyser
         self._ctx = mp.get_context("spawn")
 
-    def run(self, jobs: Iterable[Job], on_outcome: Callable[[Outcome], None]) -> None:
-        """Analyse every job; ``on_outcome`` is called in this process, once per job."""
+    def run(self, jobs: Iterable[Job], on_outcome: Callable[[Outcome], None], *, warm: bool = False) -> float:
+        """Analyse every job; ``on_outcome`` is called in this process, once per job.
+
+        With ``warm`` no job is handed out until every worker has warmed up, so
+        that a benchmark times the analysis alone. Returns the monotonic time at
+        which the first job was handed out.
+        """
         queue = collections.deque(jobs)
+        first_dispatch = time.monotonic()
         if not queue:
-            return
+            return first_dispatch
         workers = [_Worker(self._ctx, self.analyser) for _ in range(min(self.n_workers, len(queue)))]
         startup_failures = 0
+        dispatched = False
         try:
             while queue or any(w.job for w in workers):
+                can_dispatch = not warm or dispatched or all(w.ready for w in workers)
                 for w in workers:
-                    if w.ready and w.job is None and queue:
+                    if can_dispatch and w.ready and w.job is None and queue:
+                        if not dispatched:
+                            dispatched, first_dispatch = True, time.monotonic()
                         w.job = queue.popleft()
                         w.job_started = time.monotonic()
                         w.conn.send((w.job.track_id, w.job.path))
@@ -141,6 +151,7 @@ class AnalysisPool:
             for w in workers:
                 w.proc.join(2)
                 w.kill()
+        return first_dispatch
 
     @staticmethod
     def _handle(w: _Worker, message: tuple, on_outcome: Callable[[Outcome], None]) -> None:
