@@ -127,6 +127,7 @@ class AnalysisPool:
                     if replace:
                         if not w.ready:
                             startup_failures += 1
+                        w.proc.join(2)  # a closed pipe can be seen before the exit code is reaped
                         self._fail(w, f"analysis worker crashed ({_exit(w.proc.exitcode)})", on_outcome)
                     elif w.job is not None and now - w.job_started > self.timeout_s:
                         self._fail(w, f"analysis timed out after {self.timeout_s:g} s", on_outcome)
