@@ -162,9 +162,7 @@ def lowpass(x: np.ndarray, cutoff: float, order: int = 2) -> np.ndarray:
 
 def highpass(x: np.ndarray, cutoff: float, order: int = 2) -> np.ndarray:
     """Butterworth-magnitude high-pass, ``x`` : np.ndarray [shape=(n,) or (n, c)]."""
-    return fft_filter(
-        x, lambda f: 1.0 / np.sqrt(1.0 + (cutoff / np.maximum(f, 1e-3)) ** (2 * order))
-    )
+    return fft_filter(x, lambda f: 1.0 / np.sqrt(1.0 + (cutoff / np.maximum(f, 1e-3)) ** (2 * order)))
 
 
 def adsr(n_on: int, attack: float, decay: float, sustain: float, release: float) -> np.ndarray:
@@ -504,9 +502,7 @@ def drum_audio(kit: str, voice: str) -> np.ndarray:
 
 def steps(pattern: str, vel: float, accent: float = 1.0) -> tuple[tuple[int, float], ...]:
     """Parse a 16-step pattern such as ``"x...x..."``; ``X`` is accented by ``accent``."""
-    return tuple(
-        (i, vel * (accent if c == "X" else 1.0)) for i, c in enumerate(pattern) if c in "xX"
-    )
+    return tuple((i, vel * (accent if c == "X" else 1.0)) for i, c in enumerate(pattern) if c in "xX")
 
 
 GROOVES: dict[str, dict[str, tuple[tuple[int, float], ...]]] = {
@@ -654,18 +650,13 @@ def chord_notes(pattern: str, chord: tuple[int, int, int], bar_beat: float) -> l
     root, third, fifth = voice_chord(chord, low)
     tones = voice_chord(chord, low)
     if pattern == "block":
-        return [
-            Note(bar_beat + b, 0.95, m, 0.9 if b == 0 else 0.65) for b in range(4) for m in tones
-        ]
+        return [Note(bar_beat + b, 0.95, m, 0.9 if b == 0 else 0.65) for b in range(4) for m in tones]
     if pattern == "arp":
         order = (tones[0], tones[1], tones[2], tones[1] + 12 if tones[1] + 12 < 80 else tones[1])
         return [Note(bar_beat + b, 1.9, m, 0.9 if b == 0 else 0.7) for b, m in enumerate(order)]
     if pattern == "arp8":
         order = (tones[0], tones[2], tones[1] + 12, tones[2], tones[0] + 12, tones[2], tones[1], tones[2])
-        return [
-            Note(bar_beat + i / 2, 0.45, m, 0.95 if i % 2 == 0 else 0.5)
-            for i, m in enumerate(order)
-        ]
+        return [Note(bar_beat + i / 2, 0.45, m, 0.95 if i % 2 == 0 else 0.5) for i, m in enumerate(order)]
     if pattern == "strum":
         voicing = [*tones, tones[0] + 12]
         return [
@@ -938,6 +929,7 @@ def acoustic(lead: str, chords: str, pattern: str, bass: str = "string_bass") ->
     )
 
 
+# fmt: off
 TRACKS: tuple[Track, ...] = (
     Track(
         "Slow Morning Light", "Quiet Orchard", "Ambient", "2021", 60.0, "F", "major",
@@ -1097,6 +1089,7 @@ TRACKS: tuple[Track, ...] = (
         "A dense, compressed B minor synth piece with racing arpeggios and no drums.",
     ),
 )
+# fmt: on
 
 
 # ---------------------------------------------------------------------------- output
