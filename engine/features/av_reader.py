@@ -1,0 +1,136 @@
+"""Reading audio with PyAV (the FFmpeg libraries in its wheel): the primary decoder.
+
+FFmpeg is what the player itself plays through (QtMultimedia's FFmpeg backend),
+so anything the player can play, this reads. Windows are read by seeking, so
+only the packets of the requested windows are demuxed and decoded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import av
+import numpy as np
+
+from engine.features.decode_types import SR, DecodeError
+
+# Garbage that FFmpeg half-recognises can yield an endless run of bad packets: stop early.
+MAX_CONSECUTIVE_ERRORS = 32
+_DECODE_ERRORS = (av.error.InvalidDataError, av.error.PatchWelcomeError, av.error.EOFError, ValueError)
+
+
+class AvReader:
+    """One open file: its duration, and mono float32 samples at ``SR`` for any window.
+
+    Use as a context manager. Every method raises ``DecodeError`` with a human reason.
+    """
+
+    decoder = "av"
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        try:
+            self._container = av.open(os.fspath(path), mode="r")
+        except av.error.FileNotFoundError as exc:
+            raise DecodeError("file disappeared") from exc
+        except av.error.PermissionError as exc:
+            raise DecodeError("permission denied") from exc
+        except (av.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+            raise DecodeError("not an audio file (unrecognised format)") from exc
+        if not self._container.streams.audio:
+            self._container.close()
+            raise DecodeError("no audio stream")
+        self._stream = self._container.streams.audio[0]
+        self._fresh = True
+        self.duration_s: float | None = self._metadata_duration()
+
+    def __enter__(self) -> AvReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._container.close()
+
+    def _metadata_duration(self) -> float | None:
+        """The duration the stream or container header announces (an estimate for some formats)."""
+        s = self._stream
+        if s.duration is not None and s.duration > 0 and s.time_base is not None:
+            return float(s.duration * s.time_base)
+        if self._container.duration is not None and self._container.duration > 0:
+            return self._container.duration / av.time_base
+        return None
+
+    def read_all(self) -> np.ndarray:
+        """The whole stream; also sets ``duration_s`` to the decoded length.
+
+        Returns
+        -------
+        y : np.ndarray [shape=(n,)], float32 mono at ``SR``
+        """
+        if not self._fresh:
+            self._seek(0.0)
+        y = self._decode(start_s=None, length_s=None)
+        if y.size == 0:
+            raise DecodeError("truncated or corrupt audio stream")
+        self.duration_s = y.size / SR
+        return y
+
+    def read_window(self, start_s: float, length_s: float) -> np.ndarray:
+        """Samples from ``start_s`` for ``length_s`` seconds (fewer at the end of the stream).
+
+        Returns
+        -------
+        y : np.ndarray [shape=(n,)], float32 mono at ``SR``, n <= round(length_s * SR)
+        """
+        self._seek(start_s)
+        return self._decode(start_s=start_s, length_s=length_s)
+
+    def _seek(self, start_s: float) -> None:
+        tb = self._stream.time_base
+        try:
+            self._container.seek(max(0, int(start_s / tb)) if tb else 0, stream=self._stream)
+        except av.FFmpegError as exc:
+            raise DecodeError("audio stream cannot be seeked") from exc
+
+    def _decode(self, *, start_s: float | None, length_s: float | None) -> np.ndarray:
+        """Decode from the current position and trim to [start_s, start_s + length_s)."""
+        self._fresh = False
+        # A new resampler per window: its filter state must not bridge a seek.
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=SR)
+        chunks: list[np.ndarray] = []
+        have, skip = 0, 0
+        want = None if length_s is None else round(length_s * SR)
+        for i, frame in enumerate(self._frames()):
+            if i == 0 and start_s is not None:
+                # Seeking lands on the packet at or before the target: drop the lead-in.
+                t0 = frame.time if frame.time is not None else start_s
+                skip = max(0, round((start_s - t0) * SR))
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray().reshape(-1))
+                have += chunks[-1].size
+            if want is not None and have >= skip + want:
+                break
+        chunks.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(None))
+        y = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+        y = y[skip:] if want is None else y[skip : skip + want]
+        return np.ascontiguousarray(y, dtype=np.float32)
+
+    def _frames(self) -> Iterator[av.AudioFrame]:
+        """Decoded frames; bad packets are skipped, a long run of them ends the stream."""
+        errors = 0
+        packets = self._container.demux(self._stream)
+        while errors <= MAX_CONSECUTIVE_ERRORS:
+            try:
+                packet = next(packets)
+                frames = packet.decode()
+            except StopIteration:
+                return
+            except _DECODE_ERRORS:
+                errors += 1
+                continue
+            except av.FFmpegError:
+                break
+            errors = 0 if frames else errors
+            yield from frames
