@@ -25,7 +25,8 @@ from engine.learner.labels import Ended, Kind, Label, label_play, replay_label
 from engine.learner.learner import Learner, Update
 from engine.learner.profile import Mode, Profile, ProfileError
 from engine.queue.ranker import DEFAULT_EXPLORATION, Ranker, Ranking
-from engine.queue.upcoming import Move, UpcomingQueue
+from engine.queue.upcoming import Entry, Move, UpcomingQueue
+from engine.store import heartbeat
 from engine.store.plays import PlayRecord, insert_play
 from engine.store.profiles import load_profile, save_profile, undo_last
 from engine.store.tracks import LibraryArrays, load_library
@@ -58,10 +59,7 @@ class ListeningSession:
     ) -> None:
         self.db = db
         self.rng = rng or np.random.default_rng()
-        self.library: LibraryArrays = load_library(db)
-        self.index = self.library.index_of()
-        features = Normalizer.fit(self.library.raw).transform(self.library.raw)
-        self.context = ContextState(features, self.library.artist)
+        self.recovered = heartbeat.recover(db)  # plays a killed player left behind
         loaded = load_profile(db)
         self.problems = loaded.problems if loaded else []
         if loaded is None:
@@ -70,12 +68,38 @@ class ListeningSession:
         else:
             profile = loaded.profile
         self.learner = Learner(profile, rng=self.rng)
-        self.ranker = Ranker(self.learner, self.context, exploration=exploration, rng=self.rng)
+        self.exploration = exploration
         self.queue = UpcomingQueue(queue_length)
         self.current: int | None = None
-        self._previous_track: int | None = None
+        self.unplayable: set[int] = set()  # track ids that failed to play in this run
         self.last_ranking: Ranking | None = None
+        self._load()
+
+    def _load(self) -> None:
+        """(Re)build the library arrays, the context memories and the ranker from the database."""
+        self.library: LibraryArrays = load_library(self.db)
+        self.index = self.library.index_of()
+        features = Normalizer.fit(self.library.raw).transform(self.library.raw)
+        self.context = ContextState(features, self.library.artist)
+        self.ranker = Ranker(self.learner, self.context, exploration=self.exploration, rng=self.rng)
+        self._previous_track: int | None = None
         self._replay_history()
+
+    def refresh_library(self) -> bool:
+        """Pick up tracks and features the scanner stored since the last load.
+
+        The queue keeps its songs (by track id) and its pins; the context
+        memories are rebuilt from the plays. Returns False when nothing changed.
+        """
+        old_ids, old_raw = self.library.ids, self.library.raw
+        queued = [(int(old_ids[e.song]), e.pinned) for e in self.queue.entries]
+        self._load()
+        if np.array_equal(old_ids, self.library.ids) and np.array_equal(
+            old_raw, self.library.raw, equal_nan=True
+        ):
+            return False
+        self.queue.entries = [Entry(self.index[t], pinned) for t, pinned in queued if t in self.index]
+        return True
 
     def _replay_history(self) -> None:
         """Rebuild the context memories from the stored plays (nothing is retrained)."""
@@ -91,8 +115,13 @@ class ListeningSession:
             self.context.record(i, started_at, label, Kind(kind), ended_at=started_at + listened_ms / 1000)
             self._previous_track = track_id
 
-    def record(self, play: PlayRecord, *, rerank: bool = True) -> EventReport:
-        """Store one finished play, learn from it, save the profile and re-rank."""
+    def record(self, play: PlayRecord, *, rerank: bool = True, back_to: int | None = None) -> EventReport:
+        """Store one finished play, learn from it, save the profile and re-rank.
+
+        For a play that ended with ``previous``, ``back_to`` is the track the
+        listener went back to (the same track for a restart); it gets the
+        extra positive event. By default it is the track played before.
+        """
         label = label_play(play.ended, play.listened_ms, play.duration_ms)
         play_id = insert_play(self.db, play, label)
         report = EventReport(play_id, label)
@@ -104,8 +133,9 @@ class ListeningSession:
         if label.target is not None:
             x = ctx.inputs_one(i, play.started_at, play.hour)
             report.updates.append(self.learner.learn_one(x, label.target))
-        if play.ended == Ended.PREVIOUS and self._previous_track in self.index:
-            j = self.index[self._previous_track]
+        back = self._previous_track if back_to is None else back_to
+        if play.ended == Ended.PREVIOUS and back in self.index:
+            j = self.index[back]
             x = ctx.inputs_one(j, play.started_at, play.hour)
             report.updates.append(self.learner.learn_one(x, replay_label().target or 1.0))
         ctx.record(
@@ -122,11 +152,31 @@ class ListeningSession:
         """Score the whole library and refill the queue's unpinned slots."""
         now = time.time() if now is None else now
         hour = local_hour(now) if hour is None else hour
-        ranking = self.ranker.rank(now, hour, need=self.queue.length + 1)
+        usable = None
+        if self.unplayable:
+            usable = ~np.isin(self.library.ids, np.fromiter(self.unplayable, dtype=np.int64))
+        ranking = self.ranker.rank(now, hour, need=self.queue.length + 1, usable=usable)
         self.last_ranking = ranking
         current = self.index.get(self.current) if self.current is not None else None
         moves = self.queue.rerank(ranking.scores, ranking.eligible, current=current)
         return [Move(int(self.library.ids[m.song]), m.old, m.new) for m in moves]
+
+    def mark_unplayable(self, track_id: int) -> None:
+        """Keep a track that failed to play out of the queue for the rest of this run."""
+        self.unplayable.add(track_id)
+        self.queue.entries = [e for e in self.queue.entries if int(self.library.ids[e.song]) != track_id]
+
+    def song_of(self, track_id: int) -> int | None:
+        """The library row of a track id (None when it is not playable)."""
+        return self.index.get(track_id)
+
+    def inputs_for(self, track_id: int, now: float | None = None) -> np.ndarray | None:
+        """The model's input vector [shape=(26,)] for a track right now (None if unknown)."""
+        i = self.index.get(track_id)
+        if i is None:
+            return None
+        now = time.time() if now is None else now
+        return self.context.inputs_one(i, now, local_hour(now))
 
     @property
     def upcoming(self) -> list[int]:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from engine import __version__
-from engine.cli import bench_cmd, demo_cmd, profile_cmd, scan_cmd, simulate_cmd
+from engine.cli import bench_cmd, demo_cmd, plays_cmd, profile_cmd, scan_cmd, simulate_cmd
 from engine.cli.common import CliError
 from engine.learner.profile import ProfileError
 from engine.sim.listener_spec import ListenerError
@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"skipwise {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (scan_cmd, simulate_cmd, bench_cmd, demo_cmd, profile_cmd):
+    for module in (scan_cmd, plays_cmd, simulate_cmd, bench_cmd, demo_cmd, profile_cmd):
         module.register(sub)
     return parser
 

@@ -56,7 +56,8 @@ def bce(p: float, y: float) -> float:
     return float(-(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)))
 
 
-def _blocks(w: np.ndarray) -> tuple[np.ndarray, ...]:
+def blocks(w: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Views of ``w`` [shape=(42,)]: mood (10,), history (4,), skip (4,), time (3, 2), scoring (6, 3)."""
     scoring = w[SCORING].reshape(N_BINS, 3)
     return w[MOOD], w[HISTORY], w[SKIP], w[TIME].reshape(-1, 2), scoring
 
@@ -67,7 +68,7 @@ def logit(w: np.ndarray, x: np.ndarray) -> float:
     w : np.ndarray [shape=(42,)]
     x : np.ndarray [shape=(26,)]
     """
-    wm, wh, wk, wt, W = _blocks(w)
+    wm, wh, wk, wt, W = blocks(w)
     f, t, c = x[F], x[T], x[C]
     m = wm @ f
     beh = wh @ x[H] + wk @ x[K]
@@ -82,7 +83,7 @@ def predict(w: np.ndarray, x: np.ndarray) -> float:
 
 def grad_logit(w: np.ndarray, x: np.ndarray) -> np.ndarray:
     """dz/dw for one input vector [shape=(42,)]."""
-    wm, wh, wk, _, W = _blocks(w)
+    wm, wh, wk, _, W = blocks(w)
     f, h, k, t, c = x[F], x[H], x[K], x[T], x[C]
     g = np.empty(N_PARAMS)
     g_mood = t @ W[:, 0]
@@ -115,7 +116,7 @@ def effective_linear(w: np.ndarray, t: np.ndarray, c: np.ndarray) -> tuple[np.nd
     t : np.ndarray [shape=(6,)], c : np.ndarray [shape=(2,)]
     Returns (v [shape=(18,)], bias) with z = X @ v + bias for X [shape=(n, 18)].
     """
-    wm, wh, wk, wt, W = _blocks(w)
+    wm, wh, wk, wt, W = blocks(w)
     g_mood = t @ W[:, 0]
     g_beh = t @ W[:, 1]
     v = np.empty(18)

@@ -83,4 +83,22 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    # 3: the play in progress, saved every few seconds so that a killed player loses almost nothing
+    [
+        """CREATE TABLE heartbeat (
+    session_id TEXT PRIMARY KEY,
+    track_id INTEGER NOT NULL REFERENCES tracks (id),
+    started_at REAL NOT NULL,
+    hour REAL NOT NULL CHECK (hour >= 0 AND hour < 24),
+    listened_ms INTEGER NOT NULL CHECK (listened_ms >= 0),
+    position_ms INTEGER NOT NULL CHECK (position_ms >= 0),
+    duration_ms INTEGER NOT NULL,
+    seeks_forward INTEGER NOT NULL DEFAULT 0,
+    seeks_backward INTEGER NOT NULL DEFAULT 0,
+    beat_at REAL NOT NULL
+)""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -30,22 +31,29 @@ class PlayRecord:
 
 def insert_play(db: sqlite_utils.Database, play: PlayRecord, label: Label) -> int:
     """Store one play with its label and commit before returning its id."""
+    with transaction(db.conn):
+        return insert_play_in(db.conn, play, label)
+
+
+def insert_play_in(conn: sqlite3.Connection, play: PlayRecord, label: Label) -> int:
+    """Insert one play inside the caller's open transaction; returns its id."""
     row = asdict(play)
     row["label"] = label.target
     row["label_kind"] = label.kind.value
-    with transaction(db.conn):
-        cur = db.conn.execute(
-            f"INSERT INTO plays ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-            list(row.values()),
-        )
+    cur = conn.execute(
+        f"INSERT INTO plays ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        list(row.values()),
+    )
     return int(cur.lastrowid or 0)
 
 
-def list_plays(db: sqlite_utils.Database, *, limit: int | None = None) -> list[dict[str, Any]]:
-    """Plays oldest first, joined with the track's path and title."""
+def list_plays(db: sqlite_utils.Database, *, last: int | None = None) -> list[dict[str, Any]]:
+    """Plays oldest first, joined with the track's path and title; ``last`` keeps the newest N."""
     sql = """SELECT plays.*, tracks.path AS path, tracks.title AS title
              FROM plays JOIN tracks ON tracks.id = plays.track_id
-             ORDER BY plays.started_at, plays.id"""
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    return list(db.query(sql))
+             ORDER BY plays.started_at DESC, plays.id DESC"""
+    params: list[int] = []
+    if last is not None:
+        sql += " LIMIT ?"
+        params.append(max(int(last), 0))
+    return list(reversed(list(db.query(sql, params))))

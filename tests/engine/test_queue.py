@@ -13,6 +13,7 @@ from engine.queue.ranker import Ranker, eligible_songs
 from engine.queue.upcoming import UpcomingQueue
 from engine.sim.library import synthetic_library
 from engine.store.plays import PlayRecord
+from engine.store.tracks import add_tracks, set_features
 from tests.engine.helpers import fill_library
 
 
@@ -125,3 +126,33 @@ def test_the_session_gap_counts_from_the_end_of_a_long_play() -> None:
     ctx.record(2, 100.0, 1.0, Kind.PLAY_THROUGH, ended_at=100.0 + 40 * 60)  # a 40-minute piece
     ctx.maybe_new_session(100.0 + 45 * 60)
     assert ctx.session.id == "a" and ctx.session.liked_n == 1
+
+
+def test_new_tracks_and_features_are_picked_up_and_the_queue_keeps_its_pins(
+    db: sqlite_utils.Database,
+) -> None:
+    ids = fill_library(db, 40)
+    session = ListeningSession(db, rng=np.random.default_rng(0), queue_length=5)
+    session.rerank(now=1_767_600_000.0, hour=9.0)
+    pinned = session.upcoming[3]
+    session.queue.move(3, 0)
+    assert session.refresh_library() is False, "nothing new in the database"
+    (new,) = add_tracks(db, [{"path": "/music/new.ogg", "title": "New", "artist": "Newcomer"}])
+    assert session.refresh_library() is True
+    assert session.upcoming[0] == pinned and session.queue.entries[0].pinned
+    assert new in session.index and np.isnan(session.library.raw[session.index[new]]).all()
+    set_features(db, [new], np.ones((1, 10)), extractor_version=1)
+    assert session.refresh_library() is True
+    assert not np.isnan(session.library.raw[session.index[new]]).any()
+    assert len(session.library.ids) == len(ids) + 1
+
+
+def test_an_unplayable_track_leaves_the_queue_and_stays_out(db: sqlite_utils.Database) -> None:
+    fill_library(db, 8)
+    session = ListeningSession(db, rng=np.random.default_rng(0), queue_length=6)
+    session.rerank(now=1_767_600_000.0, hour=9.0)
+    bad = session.upcoming[0]
+    session.mark_unplayable(bad)
+    assert bad not in session.upcoming
+    session.rerank(now=1_767_600_000.0, hour=9.0)
+    assert bad not in session.upcoming and len(session.upcoming) == 6
