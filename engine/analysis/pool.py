@@ -85,6 +85,14 @@ class AnalysisPool:
         self.timeout_s = timeout_s
         self.analyser = analyser
         self._ctx = mp.get_context("spawn")
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        """Stop handing out jobs (callable from another thread); ``run`` returns soon after.
+
+        Files not yet analysed get no outcome: a later run picks them up again.
+        """
+        self._cancelled = True
 
     def run(self, jobs: Iterable[Job], on_outcome: Callable[[Outcome], None], *, warm: bool = False) -> float:
         """Analyse every job; ``on_outcome`` is called in this process, once per job.
@@ -102,6 +110,8 @@ class AnalysisPool:
         dispatched = False
         try:
             while queue or any(w.job for w in workers):
+                if self._cancelled:
+                    break
                 can_dispatch = not warm or dispatched or all(w.ready for w in workers)
                 for w in workers:
                     if can_dispatch and w.ready and w.job is None and queue:

@@ -82,6 +82,12 @@ class Scanner:
         self.progress = progress
         kwargs = {"analyser": analyser} if analyser else {}
         self.pool = AnalysisPool(workers, timeout_s=timeout_s, **kwargs)
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        """Stop soon (from another thread): what is stored stays, and the next scan resumes."""
+        self.cancelled = True
+        self.pool.cancel()
 
     def scan(self, roots: list[Path]) -> ScanResult:
         t0 = time.perf_counter()
@@ -94,6 +100,8 @@ class Scanner:
         found = list(walk(roots))
         todo = [f for f in found if not self._unchanged(f, known, result, seen, back)]
         for i, f in enumerate(todo):
+            if self.cancelled:
+                break
             row = self._examine(f, result)
             if self.progress and (i % 50 == 0 or i == len(todo) - 1):
                 self.progress("tags", i + 1, len(todo))
@@ -110,8 +118,10 @@ class Scanner:
                 new_rows.clear()
         result.added += scanning.insert_tracks(self.db, new_rows)
         result.updated += scanning.update_tracks(self.db, changed) + scanning.set_status(self.db, back, "ok")
-        result.missing = self._mark_missing(roots, known, seen)
-        if self.analyse:
+        result.missing = 0 if self.cancelled else self._mark_missing(roots, known, seen)
+        if self.progress:
+            self.progress("stored", result.added + result.updated, result.files)
+        if self.analyse and not self.cancelled:
             result.analysed = self._analyse(result)
         result.seconds = time.perf_counter() - t0
         return result
