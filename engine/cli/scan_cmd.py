@@ -37,6 +37,8 @@ def scan(args: argparse.Namespace) -> int:
     bars: dict[str, Progress] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
+        if stage == "stored":
+            return
         bar = bars.get(stage)
         if bar is None:
             for other in bars.values():
