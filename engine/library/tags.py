@@ -10,7 +10,7 @@ from typing import Any
 import mutagen
 from mutagen import MutagenError
 
-_MUTAGEN_ERRORS = (
+MUTAGEN_ERRORS = (
     MutagenError,
     OSError,
     ValueError,
@@ -104,7 +104,7 @@ def read_tags(path: Path) -> Tags:
     fallback = title_from_path(path)
     try:
         audio = mutagen.File(path)
-    except _MUTAGEN_ERRORS as exc:
+    except MUTAGEN_ERRORS as exc:
         return Tags(title=fallback, tag_error=f"unreadable tags: {type(exc).__name__}: {exc}"[:200])
     if audio is None:
         return Tags(title=fallback, tag_error="no tags recognised")

@@ -94,6 +94,16 @@ class UpcomingQueue:
         entry = self.entries.pop(src)
         self.entries.insert(dst, Entry(entry.song, pinned=True))
 
+    def move_rows(self, rows: list[int], before: int) -> None:
+        """Drag several songs so that they land, in order, before position ``before``; all get pinned."""
+        moving = sorted({r for r in rows if 0 <= r < len(self.entries)})
+        if not moving:
+            return
+        rest = [e for i, e in enumerate(self.entries) if i not in moving]
+        at = min(max(before, 0), len(self.entries)) - sum(1 for r in moving if r < before)
+        moved = [Entry(self.entries[r].song, pinned=True) for r in moving]
+        self.entries = rest[:at] + moved + rest[at:]
+
     def remove(self, index: int) -> int:
         return self.entries.pop(index).song
 

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from engine.features.names import FEATURE_NAMES, N_FEATURES
 from engine.store.db import transaction
+from engine.store.pathcodec import from_db
 
 
 @dataclass(frozen=True)
@@ -102,4 +103,50 @@ def load_library(db: sqlite_utils.Database) -> LibraryArrays:
         duration_ms=np.array([r[3] for r in rows], dtype=np.int64),
         titles=[r[2] for r in rows],
         artists=artists,
+    )
+
+
+@dataclass(frozen=True)
+class TrackRow:
+    """One row of the library as the player lists it."""
+
+    id: int
+    title: str
+    artist: str
+    album: str
+    genre: str
+    year: int | None
+    track_number: int | None
+    duration_ms: int
+    path: str
+    analysed: bool
+
+
+def library_rows(db: sqlite_utils.Database) -> list[TrackRow]:
+    """Every playable track (``status = 'ok'``), ordered by artist, album and track number."""
+    rows = db.execute(
+        """SELECT tracks.id, coalesce(tracks.title, ''), coalesce(tracks.artist, ''),
+                  coalesce(tracks.album, ''), coalesce(tracks.genre, ''), tracks.year, tracks.track_number,
+                  coalesce(tracks.duration_ms, 0), tracks.path, features.track_id IS NOT NULL
+           FROM tracks LEFT JOIN features ON features.track_id = tracks.id
+           WHERE tracks.status = 'ok'
+           ORDER BY lower(coalesce(tracks.artist, '')), lower(coalesce(tracks.album, '')),
+                    tracks.track_number, tracks.id"""
+    ).fetchall()
+    return [TrackRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], from_db(r[8]), bool(r[9])) for r in rows]
+
+
+def track_row(db: sqlite_utils.Database, track_id: int) -> TrackRow | None:
+    """One track by id, whatever its status (None when there is no such track)."""
+    r = db.execute(
+        """SELECT tracks.id, coalesce(tracks.title, ''), coalesce(tracks.artist, ''),
+                  coalesce(tracks.album, ''), coalesce(tracks.genre, ''), tracks.year, tracks.track_number,
+                  coalesce(tracks.duration_ms, 0), tracks.path, features.track_id IS NOT NULL
+           FROM tracks LEFT JOIN features ON features.track_id = tracks.id WHERE tracks.id = ?""",
+        (track_id,),
+    ).fetchone()
+    return (
+        None
+        if r is None
+        else TrackRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], from_db(r[8]), bool(r[9]))
     )

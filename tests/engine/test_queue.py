@@ -156,3 +156,16 @@ def test_an_unplayable_track_leaves_the_queue_and_stays_out(db: sqlite_utils.Dat
     assert bad not in session.upcoming
     session.rerank(now=1_767_600_000.0, hour=9.0)
     assert bad not in session.upcoming and len(session.upcoming) == 6
+
+
+def test_dragging_several_songs_lands_them_in_order_and_pins_them() -> None:
+    q = UpcomingQueue(length=6)
+    q.rerank(np.arange(6, 0, -1.0), np.ones(6, bool))
+    assert q.songs == [0, 1, 2, 3, 4, 5]
+    q.move_rows([1, 3], before=5)
+    assert q.songs == [0, 2, 4, 1, 3, 5]
+    assert [e.pinned for e in q.entries] == [False, False, False, True, True, False]
+    q.move_rows([4], before=0)
+    assert q.songs[0] == 3
+    q.rerank(np.arange(6, 0, -1.0), np.ones(6, bool))
+    assert q.songs[0] == 3 and q.songs[4] == 1, "pins survive a re-rank"

@@ -1,0 +1,78 @@
+"""The user's settings: music folders, volume, exploration; one small JSON file in the config dir.
+
+A settings file that cannot be read is reported and set aside (renamed with a
+``.broken`` suffix), never silently overwritten: the defaults are used for
+this run and the user's old file stays for inspection.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.atomic import write_text_atomic
+from engine.paths import config_dir
+from engine.queue.ranker import DEFAULT_EXPLORATION
+
+
+@dataclass
+class Settings:
+    music_folders: list[str] = field(default_factory=list)
+    volume: float = 0.8
+    exploration: float = DEFAULT_EXPLORATION
+    problem: str | None = field(default=None, compare=False)  # why the file on disk was not used
+
+    def to_json(self) -> dict[str, Any]:
+        doc = asdict(self)
+        doc.pop("problem")
+        return doc
+
+
+def settings_path() -> Path:
+    return config_dir() / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or settings_path()
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return _set_aside(path, f"cannot read {path}: {exc}")
+    try:
+        return _parse(doc)
+    except (TypeError, ValueError) as exc:
+        return _set_aside(path, f"{path} is not valid: {exc}")
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    write_text_atomic(path or settings_path(), json.dumps(settings.to_json(), indent=2) + "\n")
+
+
+def _parse(doc: Any) -> Settings:
+    if not isinstance(doc, dict):
+        raise TypeError("expected a JSON object")
+    out = Settings()
+    folders = doc.get("music_folders", [])
+    if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
+        raise TypeError("music_folders must be a list of paths")
+    out.music_folders = folders
+    volume = float(doc.get("volume", out.volume))
+    exploration = float(doc.get("exploration", out.exploration))
+    if not (0.0 <= volume <= 1.0 and 0.0 <= exploration <= 5.0):
+        raise ValueError("volume must be in [0, 1] and exploration in [0, 5]")
+    out.volume, out.exploration = volume, exploration
+    return out
+
+
+def _set_aside(path: Path, problem: str) -> Settings:
+    try:
+        os.replace(path, path.with_name(path.name + ".broken"))
+        problem += f" (kept as {path.name}.broken; defaults used)"
+    except OSError:
+        pass
+    return Settings(problem=problem)
