@@ -2,7 +2,8 @@
 
 FFmpeg is what the player itself plays through (QtMultimedia's FFmpeg backend),
 so anything the player can play, this reads. Windows are read by seeking, so
-only the packets of the requested windows are demuxed and decoded.
+only the packets of the requested windows are demuxed and decoded. Frames are
+kept in their native format and converted a window at a time (``resample.py``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,68 @@ import av
 import numpy as np
 
 from engine.features.decode_types import SR, DecodeError
+from engine.features.resample import Resampler, to_mono
 
 # Garbage that FFmpeg half-recognises can yield an endless run of bad packets: stop early.
 MAX_CONSECUTIVE_ERRORS = 32
 _DECODE_ERRORS = (av.error.InvalidDataError, av.error.PatchWelcomeError, av.error.EOFError, ValueError)
+
+
+# Sample types by FFmpeg format name (planar variants end in "p").
+_DTYPES = {
+    "u8": np.uint8,
+    "s16": np.int16,
+    "s32": np.int32,
+    "s64": np.int64,
+    "flt": np.float32,
+    "dbl": np.float64,
+}
+FLUSH_SAMPLES = 1 << 18  # native samples held before conversion: bounds memory on a whole hour
+
+
+class _Run:
+    """Consecutive frames of one sample format, converted to the analysis format in blocks."""
+
+    def __init__(self, frame: av.AudioFrame) -> None:
+        fmt = frame.format
+        self.key = (frame.sample_rate, fmt.name, len(frame.layout.channels))
+        self.rate, self.channels = frame.sample_rate, len(frame.layout.channels)
+        self.planar = fmt.is_planar
+        dtype = _DTYPES.get(fmt.name.rstrip("p"))
+        if dtype is None:
+            raise DecodeError(f"unsupported sample format {fmt.name}")
+        self.dtype = np.dtype(dtype)
+        self.planes: list[list[np.ndarray]] = [[] for _ in range(self.channels if self.planar else 1)]
+        self.held = 0
+        self.resampler = Resampler(self.rate)
+        self.out: list[np.ndarray] = []
+
+    def add(self, frame: av.AudioFrame) -> None:
+        n = frame.samples
+        if self.planar:
+            for plane, buf in zip(frame.planes, self.planes, strict=False):
+                buf.append(np.frombuffer(plane, self.dtype, n))
+        else:
+            self.planes[0].append(np.frombuffer(frame.planes[0], self.dtype, n * self.channels))
+        self.held += n
+        if self.held >= FLUSH_SAMPLES:
+            self._flush(last=False)
+
+    def _flush(self, *, last: bool) -> None:
+        if self.held:
+            raw = np.stack([np.concatenate(p) for p in self.planes])
+            mono = to_mono(raw if self.planar else raw[0], self.channels)
+            for p in self.planes:
+                p.clear()
+            self.held = 0
+        else:
+            mono = np.zeros(0, dtype=np.float32)
+        self.out.append(self.resampler.feed(mono, last=last))
+
+    def finish(self) -> np.ndarray:
+        """Everything added, as np.ndarray [shape=(n,)], float32 mono at ``SR``."""
+        self._flush(last=True)
+        return np.concatenate(self.out)
 
 
 class AvReader:
@@ -97,24 +156,32 @@ class AvReader:
     def _decode(self, *, start_s: float | None, length_s: float | None) -> np.ndarray:
         """Decode from the current position and trim to [start_s, start_s + length_s)."""
         self._fresh = False
-        # A new resampler per window: its filter state must not bridge a seek.
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=SR)
-        chunks: list[np.ndarray] = []
-        have, skip = 0, 0
-        want = None if length_s is None else round(length_s * SR)
-        for i, frame in enumerate(self._frames()):
-            if i == 0 and start_s is not None:
+        pieces: list[np.ndarray] = []
+        run: _Run | None = None
+        have_s = skip_s = 0.0
+        first = True
+        for frame in self._frames():
+            if frame.samples <= 0 or frame.sample_rate <= 0:
+                continue
+            if first and start_s is not None:
                 # Seeking lands on the packet at or before the target: drop the lead-in.
                 t0 = frame.time if frame.time is not None else start_s
-                skip = max(0, round((start_s - t0) * SR))
-            for out in resampler.resample(frame):
-                chunks.append(out.to_ndarray().reshape(-1))
-                have += chunks[-1].size
-            if want is not None and have >= skip + want:
+                skip_s = max(0.0, start_s - t0)
+            first = False
+            if run is None or run.key != (frame.sample_rate, frame.format.name, len(frame.layout.channels)):
+                # A stream may change its rate or layout midway: convert each run on its own.
+                if run is not None:
+                    pieces.append(run.finish())
+                run = _Run(frame)
+            run.add(frame)
+            have_s += frame.samples / frame.sample_rate
+            if length_s is not None and have_s >= skip_s + length_s:
                 break
-        chunks.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(None))
-        y = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
-        y = y[skip:] if want is None else y[skip : skip + want]
+        if run is not None:
+            pieces.append(run.finish())
+        y = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+        skip = round(skip_s * SR)
+        y = y[skip:] if length_s is None else y[skip : skip + round(length_s * SR)]
         return np.ascontiguousarray(y, dtype=np.float32)
 
     def _frames(self) -> Iterator[av.AudioFrame]:

@@ -2,22 +2,20 @@
 
 libsndfile reads WAV/AIFF/FLAC/Ogg Vorbis/Opus/MP3 and is more forgiving than
 FFmpeg about some malformed headers (and stricter about others). Channels are
-averaged and the rate converted with a polyphase filter (``resample_poly``),
-which is cheap and has a clean anti-aliasing response.
+averaged and the rate converted by ``resample.to_analysis_rate``.
 """
 
 from __future__ import annotations
 
 import os
-from math import gcd
 
 import numpy as np
 import soundfile as sf
-from scipy.signal import resample_poly
 
 from engine.features.decode_types import SR, DecodeError
+from engine.features.resample import Resampler
 
-# Read long files in blocks so a 1 h WAV never needs a float64 copy of every channel at once.
+# Read long files in blocks so a 1 h WAV is never held at its own rate and channel count.
 BLOCK_FRAMES = 1 << 20
 
 
@@ -78,6 +76,7 @@ class SndfileReader:
 
     def _read(self, start_s: float, length_s: float | None) -> np.ndarray:
         total = None if length_s is None else round(length_s * self._rate)
+        resampler = Resampler(self._rate)
         blocks: list[np.ndarray] = []
         try:
             if self._file.seekable():
@@ -89,21 +88,10 @@ class SndfileReader:
                 block = self._file.read(n, dtype="float32", always_2d=True)
                 if block.shape[0] == 0:
                     break
-                blocks.append(block.mean(axis=1, dtype=np.float32))
+                blocks.append(resampler.feed(block.mean(axis=1, dtype=np.float32)))
                 total = None if total is None else total - block.shape[0]
         except (sf.LibsndfileError, RuntimeError) as exc:
             if not blocks:
                 raise DecodeError("truncated or corrupt audio stream") from exc
-        y = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
-        return to_analysis_rate(y, self._rate)
-
-
-def to_analysis_rate(y: np.ndarray, rate: int) -> np.ndarray:
-    """Polyphase resampling to ``SR``.
-
-    y : np.ndarray [shape=(n,)] at ``rate`` -> np.ndarray [shape=(~n * SR / rate,)], float32
-    """
-    if rate == SR or y.size == 0:
-        return np.ascontiguousarray(y, dtype=np.float32)
-    g = gcd(SR, rate)
-    return resample_poly(y, SR // g, rate // g).astype(np.float32, copy=False)
+        blocks.append(resampler.feed(np.zeros(0, dtype=np.float32), last=True))
+        return np.concatenate(blocks)
