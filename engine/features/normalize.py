@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +31,8 @@ class Normalizer:
         raw : np.ndarray [shape=(n, 10)], NaN where a value is unknown.
         """
         x = _prepare(raw)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a column with no known value yet
             mean = np.nanmean(x, axis=0) if len(x) else np.zeros(N_FEATURES)
             std = np.nanstd(x, axis=0) if len(x) else np.ones(N_FEATURES)
         mean = np.where(np.isfinite(mean), mean, 0.0)
