@@ -1115,7 +1115,7 @@ def tag(path: Path, number: int, track: Track) -> None:
     audio["tracknumber"] = f"{number}/{len(TRACKS)}"
     audio["genre"] = track.genre
     audio["date"] = track.year
-    audio.save()
+    audio.save(padding=lambda info: 0)  # no padding: FFmpeg warns about bytes left in the comment header
 
 
 def fix_serial(path: Path, serial: int) -> None:
