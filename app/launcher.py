@@ -1,16 +1,30 @@
-"""The ``skipwise`` command: subcommands go to the engine's CLI without loading Qt."""
+"""The ``skipwise`` command: the player window, or a subcommand of the engine's CLI.
+
+``skipwise`` alone (or with the window's own options, ``--demo``, ``--db``,
+``--no-scan``) opens the window; anything else is a subcommand and runs
+without loading Qt.
+"""
 
 from __future__ import annotations
 
 import sys
 
+GUI_OPTIONS = ("--demo", "--db", "--no-scan")
+
+
+def wants_window(argv: list[str]) -> bool:
+    return not argv or argv[0].split("=", 1)[0] in GUI_OPTIONS
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if wants_window(argv):
+        from app.gui import run
+
+        return run(argv)
     from engine.cli.main import main as cli_main
 
-    # The player window arrives with the GUI work; until then no arguments show the help.
-    return cli_main(argv or ["--help"])
+    return cli_main(argv)
 
 
 if __name__ == "__main__":

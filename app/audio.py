@@ -1,0 +1,112 @@
+"""The audio adapter: one QMediaPlayer and its QAudioOutput behind a small interface.
+
+It hides QtMultimedia's status machine from the rest of the app: a track is
+loaded and played, its position and duration are reported, and it either
+``finished`` (played to the end) or ``failed`` with a reason a person can read.
+A missing file fails at once instead of waiting for FFmpeg to say so.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
+
+class AudioPlayer(QObject):
+    positionChanged = Signal("qint64")  # ms
+    durationChanged = Signal("qint64")  # ms
+    playingChanged = Signal(bool)
+    finished = Signal()
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._player = QMediaPlayer(self)
+        self._output = QAudioOutput(self)
+        self._player.setAudioOutput(self._output)
+        # QMediaPlayer reports qint64; a millisecond count fits a Python int either way.
+        self._player.positionChanged.connect(lambda ms: self.positionChanged.emit(int(ms)))
+        self._player.durationChanged.connect(lambda ms: self.durationChanged.emit(int(ms)))
+        self._player.playbackStateChanged.connect(self._on_state)
+        self._player.mediaStatusChanged.connect(self._on_status)
+        self._player.errorOccurred.connect(self._on_error)
+        self._loaded = False
+        self._failed = False
+        self._generation = 0  # bumped by every load, so a late failure of an old file is dropped
+
+    def load(self, path: str) -> bool:
+        """Load ``path``; False (and ``failed`` emitted) when it cannot even be opened."""
+        self._failed = False
+        self._loaded = True
+        self._generation += 1
+        if not os.path.exists(path):
+            self._fail("the file is missing")
+            return False
+        if not os.access(path, os.R_OK):
+            self._fail("the file cannot be read (permission denied)")
+            return False
+        self._player.setSource(QUrl.fromLocalFile(path))
+        return not self._failed
+
+    def play(self) -> None:
+        if self._loaded and not self._failed:
+            self._player.play()
+
+    def pause(self) -> None:
+        self._player.pause()
+
+    def stop(self) -> None:
+        self._loaded = False
+        self._player.stop()
+        self._player.setSource(QUrl())
+
+    def seek(self, position_ms: int) -> None:
+        self._player.setPosition(max(int(position_ms), 0))
+
+    def position(self) -> int:
+        return int(self._player.position())
+
+    def duration(self) -> int:
+        return int(self._player.duration())
+
+    def is_playing(self) -> bool:
+        return self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+
+    def is_seekable(self) -> bool:
+        return bool(self._player.isSeekable())
+
+    def volume(self) -> float:
+        return float(self._output.volume())
+
+    def set_volume(self, volume: float) -> None:
+        self._output.setVolume(min(max(float(volume), 0.0), 1.0))
+
+    def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
+        self.playingChanged.emit(state == QMediaPlayer.PlaybackState.PlayingState)
+
+    def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
+        if status == QMediaPlayer.MediaStatus.EndOfMedia and self._loaded:
+            self._loaded = False
+            self.finished.emit()
+        elif status == QMediaPlayer.MediaStatus.InvalidMedia:
+            self._fail(self._player.errorString() or "the file cannot be played")
+
+    def _on_error(self, error: QMediaPlayer.Error, message: str) -> None:
+        if error != QMediaPlayer.Error.NoError:
+            self._fail(message or error.name)
+
+    def _fail(self, reason: str) -> None:
+        if self._failed:
+            return  # FFmpeg reports one problem through both the status and the error signal
+        self._failed = True
+        self._loaded = False
+        self._player.stop()
+        # Reported from the event loop, never from inside load(): the listener may load the next file.
+        generation = self._generation
+        QTimer.singleShot(0, self, lambda: self._emit_failed(generation, reason))
+
+    def _emit_failed(self, generation: int, reason: str) -> None:
+        if generation == self._generation:
+            self.failed.emit(reason)

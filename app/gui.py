@@ -1,0 +1,164 @@
+"""Starting the player window: paths, first run, single instance, scan, MPRIS.
+
+:func:`open_player` builds everything around one database and is what the
+tests use; :func:`run` is ``skipwise`` / ``skipwise --demo`` on a desktop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+import sqlite_utils
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import theme
+from app.controller import PlayerController
+from app.icons import app_icon
+from app.library_scan import LibraryScan
+from app.main_window import MainWindow
+from engine.demo import install_demo
+from engine.paths import default_db_path
+from engine.settings import Settings, load_settings, save_settings
+from engine.store import SchemaError, open_db
+
+
+@dataclass
+class Player:
+    """One open player: its database, controller, window, scanner and MPRIS adaptor."""
+
+    db: sqlite_utils.Database
+    controller: PlayerController
+    window: MainWindow
+    scan: LibraryScan
+    mpris: object | None = None
+
+    def close(self) -> None:
+        self.window.close()  # stores a play in progress as "closed", stops the scan
+        if self.mpris is not None:
+            self.mpris.stop()  # type: ignore[attr-defined]
+        self.db.close()
+
+
+def open_player(
+    db_path: Path,
+    folders: list[Path],
+    *,
+    settings: Settings | None = None,
+    analyser: str | None = None,
+    workers: int | None = None,
+    exploration: float | None = None,
+    mpris: bool = True,
+    scan: bool = True,
+) -> Player:
+    settings = settings or Settings()
+    db = open_db(db_path)
+    controller = PlayerController(
+        db, exploration=settings.exploration if exploration is None else exploration
+    )
+    controller.set_volume(settings.volume)
+    scanner = LibraryScan(controller, db_path, workers=workers, analyser=analyser)
+
+    def folders_changed(new: list[Path]) -> None:
+        settings.music_folders = [str(f) for f in new]
+        save_settings(settings)
+
+    window = MainWindow(controller, scanner, folders=folders, on_folders_changed=folders_changed)
+    player = Player(db, controller, window, scanner)
+    if mpris:
+        player.mpris = start_mpris(player)
+    if scan and folders:
+        scanner.start(folders)
+    return player
+
+
+def start_mpris(player: Player) -> object | None:
+    """The MPRIS adaptor, or None (with a message) where there is no session bus."""
+    if not sys.platform.startswith("linux"):
+        return None
+    from app.mpris.server import MprisError, MprisServer
+
+    window = player.window
+
+    def raise_window() -> None:
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    server = MprisServer(player.controller, raise_window=raise_window, quit_app=window.close)
+    try:
+        server.start()
+    except MprisError as exc:
+        text = f"Media keys are off: {exc}."
+        QTimer.singleShot(0, lambda: player.controller.message.emit(text))
+        return None
+    return server
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="skipwise", description="Open the Skipwise player window.")
+    p.add_argument("--demo", action="store_true", help="open on the bundled demo library")
+    p.add_argument("--db", type=Path, metavar="PATH", help=f"database (default: {default_db_path()})")
+    p.add_argument("--no-scan", action="store_true", help="do not rescan the music folders at start")
+    return p
+
+
+def run(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    if args.demo and not os.environ.get("SKIPWISE_HOME"):
+        # The demo never mixes its songs and plays into the user's own library.
+        os.environ["SKIPWISE_HOME"] = str(Path(platformdirs.user_data_dir("skipwise")) / "demo")
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        print(
+            "skipwise: no display found. The player needs a desktop session; "
+            "`skipwise demo` shows the learner in a terminal, and `skipwise --help` lists the commands.",
+            file=sys.stderr,
+        )
+        return 2
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("Skipwise")
+    app.setDesktopFileName("skipwise")
+    app.setWindowIcon(app_icon())
+    theme.follow_system(app)  # type: ignore[arg-type]
+
+    from app.single_instance import acquire
+
+    db_path = args.db or default_db_path()
+    lock = acquire(db_path)
+    if lock is None:
+        QMessageBox.information(None, "Skipwise", "Skipwise is already running with this library.")
+        return 1
+    settings = load_settings()
+    folders = [Path(f) for f in settings.music_folders]
+    if args.demo:
+        folders = [install_demo()]
+    elif not folders:
+        from app.welcome import WelcomeDialog
+
+        dialog = WelcomeDialog()
+        if not dialog.exec():
+            return 0
+        folders = [install_demo() if dialog.use_demo else dialog.choice]  # type: ignore[list-item]
+        settings.music_folders = [str(f) for f in folders]
+        save_settings(settings)
+    try:
+        player = open_player(db_path, folders, settings=settings, scan=not args.no_scan)
+    except SchemaError as exc:
+        QMessageBox.critical(None, "Skipwise", str(exc))
+        return 2
+    if settings.problem:
+        player.controller.message.emit(settings.problem)
+    player.window.show()
+    code = app.exec()
+    settings.volume = player.controller.volume()
+    save_settings(settings)
+    player.close()
+    lock.unlock()
+    return code

@@ -1,0 +1,221 @@
+"""The main window: now playing on top, library and queue side by side, the weight panel docked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.controller import PlayerController
+from app.icons import app_icon
+from app.library_scan import LibraryScan
+from app.widgets.library_view import LibraryView
+from app.widgets.now_playing import NowPlaying
+from app.widgets.queue_view import QueueView
+from app.widgets.weight_panel import WeightPanel
+
+SEEK_STEP_MS = 10_000
+VOLUME_STEP = 0.05
+MESSAGE_MS = 8000
+
+# (menu, label, shortcuts, slot name on the window) - also the Help > Keyboard shortcuts list
+SHORTCUTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("Playback", "Play / pause", ("Space", "Media Play"), "play_pause"),
+    ("Playback", "Next (skip)", ("Ctrl+Right", "Media Next"), "next"),
+    ("Playback", "Previous", ("Ctrl+Left", "Media Previous"), "previous"),
+    ("Playback", "Seek forward 10 s", ("Alt+Right",), "seek_forward"),
+    ("Playback", "Seek back 10 s", ("Alt+Left",), "seek_back"),
+    ("Playback", "Volume up", ("Ctrl+Up",), "volume_up"),
+    ("Playback", "Volume down", ("Ctrl+Down",), "volume_down"),
+    ("Library", "Search", ("Ctrl+F",), "focus_search"),
+    ("Library", "Add music folder…", ("Ctrl+O",), "add_folder"),
+    ("Library", "Rescan music folders", ("F5",), "rescan"),
+    ("Learner", "Undo last update", ("Ctrl+Z",), "undo"),
+    ("Learner", "Show weight panel", ("Ctrl+L",), "toggle_panel"),
+    ("Library", "Quit", ("Ctrl+Q",), "close"),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        controller: PlayerController,
+        scan: LibraryScan,
+        *,
+        folders: list[Path],
+        on_folders_changed: Callable[[list[Path]], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.controller = controller
+        self.scan = scan
+        self.folders = list(folders)
+        self.on_folders_changed = on_folders_changed
+        self.setWindowTitle("Skipwise")
+        self.setWindowIcon(app_icon())
+        self.resize(1280, 800)
+
+        self.now_playing = NowPlaying(controller)
+        self.library = LibraryView(controller)
+        self.queue = QueueView(controller)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self._titled("Library", self.library))
+        split.addWidget(self._titled("Queue", self.queue))
+        split.setSizes([720, 460])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.now_playing)
+        layout.addWidget(split, 1)
+        self.setCentralWidget(central)
+
+        self.weights = WeightPanel(controller)
+        self.dock = QDockWidget("Learner: 42 weights, live", self, objectName="weights")
+        self.dock.setWidget(self.weights)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.resizeDocks([self.dock], [430], Qt.Orientation.Horizontal)
+
+        self.status_text = QLabel()
+        self.progress = QProgressBar(maximumWidth=260, textVisible=True)
+        self.progress.hide()
+        self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.actions_by_slot: dict[str, QAction] = {}
+        self._build_menus()
+
+        controller.message.connect(self.show_message)
+        controller.trackChanged.connect(self._update_title)
+        scan.progress.connect(self._scan_progress)
+        scan.finished.connect(lambda _result: self.progress.hide())
+        self._update_title()
+
+    # ------------------------------------------------------------------ commands
+
+    def play_pause(self) -> None:
+        self.controller.play_pause()
+
+    def next(self) -> None:
+        self.controller.next()
+
+    def previous(self) -> None:
+        self.controller.previous()
+
+    def seek_forward(self) -> None:
+        self.controller.seek_by(SEEK_STEP_MS)
+
+    def seek_back(self) -> None:
+        self.controller.seek_by(-SEEK_STEP_MS)
+
+    def volume_up(self) -> None:
+        self.controller.set_volume(self.controller.volume() + VOLUME_STEP)
+
+    def volume_down(self) -> None:
+        self.controller.set_volume(self.controller.volume() - VOLUME_STEP)
+
+    def focus_search(self) -> None:
+        self.library.focus_search()
+
+    def undo(self) -> None:
+        if not self.controller.undo():
+            self.show_message("Nothing to undo.")
+
+    def toggle_panel(self) -> None:
+        self.dock.setVisible(not self.dock.isVisible())
+
+    def add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a music folder")
+        if folder:
+            self.add_music_folder(Path(folder))
+
+    def add_music_folder(self, folder: Path) -> None:
+        if folder not in self.folders:
+            self.folders.append(folder)
+            if self.on_folders_changed:
+                self.on_folders_changed(self.folders)
+        self.rescan()
+
+    def rescan(self) -> None:
+        if not self.folders:
+            self.show_message("No music folder yet: Library > Add music folder.")
+        elif not self.scan.start(self.folders):
+            self.show_message("A scan is already running.")
+
+    def show_message(self, text: str) -> None:
+        self.status_text.setText(text)
+        self.statusBar().setToolTip(text)
+
+    def show_shortcuts(self) -> None:
+        lines = [
+            f"<tr><td>{label}</td><td><b>{' , '.join(keys)}</b></td></tr>" for _, label, keys, _ in SHORTCUTS
+        ]
+        QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(lines) + "</table>")
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Skipwise",
+            "<b>Skipwise</b><br>An offline music player that learns your taste from how long you listen."
+            "<br>42 weights, trained on this computer after every play and skip. Nothing leaves it.",
+        )
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _titled(self, title: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        label = QLabel(f"<b>{title}</b>")
+        layout.addWidget(label)
+        layout.addWidget(widget, 1)
+        return box
+
+    def _build_menus(self) -> None:
+        menus: dict[str, object] = {}
+        for menu_name, label, keys, slot in SHORTCUTS:
+            menu = menus.get(menu_name) or self.menuBar().addMenu(f"&{menu_name}")
+            menus[menu_name] = menu
+            action = QAction(label, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.triggered.connect(getattr(self, slot))
+            menu.addAction(action)  # type: ignore[attr-defined]
+            self.addAction(action)  # shortcuts work wherever the focus is in the window
+            self.actions_by_slot[slot] = action
+        learner = menus["Learner"]
+        for label, slot in (
+            ("Reset profile…", self.weights.ask_reset),
+            ("Export profile…", self.weights.ask_export),
+            ("Import profile…", self.weights.ask_import),
+        ):
+            action = QAction(label, self)
+            action.triggered.connect(slot)
+            learner.addAction(action)  # type: ignore[attr-defined]
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction("Keyboard shortcuts", self.show_shortcuts)
+        help_menu.addAction("About Skipwise", self.about)
+
+    def _scan_progress(self, stage: str, done: int, total: int) -> None:
+        self.progress.show()
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        what = "Reading tags" if stage == "tags" else "Analysing audio"
+        self.progress.setFormat(f"{what} %v/%m")
+
+    def _update_title(self) -> None:
+        now = self.controller.now
+        self.setWindowTitle(f"{now.track.title} — {now.track.artist} · Skipwise" if now else "Skipwise")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.scan.cancel()
+        self.controller.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""MPRIS2 on the D-Bus session bus, so media keys and desktop widgets drive the player."""

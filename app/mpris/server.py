@@ -1,0 +1,230 @@
+"""The MPRIS2 adaptor: ``org.mpris.MediaPlayer2.skipwise`` on the session bus.
+
+A thread waits for D-Bus messages (jeepney, thread-safe sends) and hands each
+method call to the GUI thread through a queued Qt signal; the GUI thread runs
+it on the same :class:`PlayerController` the buttons use, so ``Next`` from a
+media key is a skip exactly like the window's Next button, and replies.
+Property changes go out as ``PropertiesChanged`` signals, ``Seek`` and
+``SetPosition`` as ``Seeked``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from jeepney import (
+    DBusAddress,
+    HeaderFields,
+    Message,
+    MessageFlag,
+    MessageType,
+    new_error,
+    new_method_return,
+    new_signal,
+)
+from jeepney.bus_messages import message_bus
+from jeepney.io.threading import DBusConnection, DBusRouter, Proxy, ReceiveStopped, open_dbus_connection
+from PySide6.QtCore import QObject, Signal
+
+from app.controller import PlayerController
+from app.mpris import spec
+
+REQUEST_NAME_DO_NOT_QUEUE = 4
+PRIMARY_OWNER = 1
+ERR_UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod"
+ERR_UNKNOWN_PROPERTY = "org.freedesktop.DBus.Error.UnknownProperty"
+ERR_INVALID_ARGS = "org.freedesktop.DBus.Error.InvalidArgs"
+ERR_NOT_SUPPORTED = "org.freedesktop.DBus.Error.NotSupported"
+
+
+class MprisError(RuntimeError):
+    """The adaptor could not be started (no session bus, or the name is taken)."""
+
+
+class MprisServer(QObject):
+    _incoming = Signal(object)  # a jeepney Message, from the receiver thread to the GUI thread
+
+    def __init__(
+        self,
+        controller: PlayerController,
+        *,
+        raise_window: Callable[[], None],
+        quit_app: Callable[[], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.raise_window = raise_window
+        self.quit_app = quit_app
+        self.conn: DBusConnection | None = None
+        self._thread: threading.Thread | None = None
+        self._emitter = DBusAddress(spec.OBJECT_PATH, interface=spec.PROPS_IFACE)
+        self._sent: dict[str, Any] = {}
+        self._incoming.connect(self._dispatch)
+
+    # ------------------------------------------------------------------ lifetime
+
+    def start(self, bus: str = "SESSION") -> None:
+        """Connect, take the bus name and start answering; raises MprisError with the reason."""
+        try:
+            conn = open_dbus_connection(bus)
+        except (OSError, KeyError, ValueError, TimeoutError) as exc:
+            raise MprisError(f"no D-Bus session bus ({exc})") from None
+        with DBusRouter(conn) as router:
+            (result,) = Proxy(message_bus, router, timeout=5).RequestName(
+                spec.BUS_NAME, REQUEST_NAME_DO_NOT_QUEUE
+            )
+        if result != PRIMARY_OWNER:
+            conn.close()
+            raise MprisError(f"{spec.BUS_NAME} is already taken by another player")
+        self.conn = conn
+        self._sent = self._state()
+        self._thread = threading.Thread(target=self._receive_loop, name="mpris", daemon=True)
+        self._thread.start()
+        c = self.controller
+        for signal in (c.trackChanged, c.playingChanged, c.volumeChanged, c.queueChanged, c.libraryChanged):
+            signal.connect(self._notify)
+        c.seeked.connect(self._on_seeked)
+
+    def stop(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is None:
+            return
+        conn.interrupt()
+        if self._thread is not None:
+            self._thread.join(2)
+        conn.close()
+
+    def _receive_loop(self) -> None:
+        conn = self.conn
+        while conn is not None:
+            try:
+                msg = conn.receive()
+            except (ReceiveStopped, OSError, ValueError):
+                return
+            if msg.header.message_type == MessageType.method_call:
+                self._incoming.emit(msg)
+
+    # ------------------------------------------------------------------ calls
+
+    def _dispatch(self, msg: Message) -> None:
+        fields = msg.header.fields
+        path = fields.get(HeaderFields.path)
+        iface = fields.get(HeaderFields.interface)
+        member = fields.get(HeaderFields.member, "")
+        try:
+            if path != spec.OBJECT_PATH:
+                reply = new_error(
+                    msg, "org.freedesktop.DBus.Error.UnknownObject", "s", (f"no object {path}",)
+                )
+            else:
+                reply = self._call(msg, iface, member, msg.body)
+        except _CallError as exc:
+            reply = new_error(msg, exc.name, "s", (exc.text,))
+        if not msg.header.flags & MessageFlag.no_reply_expected and self.conn is not None:
+            self.conn.send(reply)
+
+    def _call(self, msg: Message, iface: str | None, member: str, args: tuple) -> Message:
+        if iface == spec.PROPS_IFACE or (iface is None and member in ("Get", "GetAll", "Set")):
+            return self._properties(msg, member, args)
+        if member == "Introspect":
+            return new_method_return(msg, "s", (spec.INTROSPECTION,))
+        if member == "Ping":
+            return new_method_return(msg)
+        if iface in (spec.ROOT_IFACE, None) and member in ("Raise", "Quit"):
+            (self.raise_window if member == "Raise" else self.quit_app)()
+            return new_method_return(msg)
+        if iface in (spec.PLAYER_IFACE, None):
+            return self._player_call(msg, member, args)
+        raise _CallError(ERR_UNKNOWN_METHOD, f"no method {iface}.{member}")
+
+    def _player_call(self, msg: Message, member: str, args: tuple) -> Message:
+        c = self.controller
+        simple = {"Next": c.next, "Previous": c.previous, "Pause": c.pause, "PlayPause": c.play_pause,
+                  "Play": c.play, "Stop": c.stop}  # fmt: skip
+        if member in simple:
+            simple[member]()
+        elif member == "Seek":
+            (offset_us,) = _args(args, 1)
+            c.seek_by(int(offset_us) // 1000)
+        elif member == "SetPosition":
+            track, position_us = _args(args, 2)
+            now = c.now
+            # The spec: ignore a position for another track, or outside the track.
+            if (
+                now is not None
+                and track == spec.track_path(now.track.id)
+                and 0 <= position_us <= now.duration_ms * 1000
+            ):
+                c.seek(int(position_us) // 1000)
+        elif member == "OpenUri":
+            raise _CallError(ERR_NOT_SUPPORTED, "Skipwise plays its own library")
+        else:
+            raise _CallError(ERR_UNKNOWN_METHOD, f"no method {spec.PLAYER_IFACE}.{member}")
+        return new_method_return(msg)
+
+    def _properties(self, msg: Message, member: str, args: tuple) -> Message:
+        if member == "GetAll":
+            (iface,) = _args(args, 1)
+            return new_method_return(msg, "a{sv}", (self._interface(iface),))
+        if member == "Get":
+            iface, name = _args(args, 2)
+            values = self._interface(iface)
+            if name not in values:
+                raise _CallError(ERR_UNKNOWN_PROPERTY, f"no property {iface}.{name}")
+            return new_method_return(msg, "v", (values[name],))
+        if member == "Set":
+            iface, name, (sig, value) = _args(args, 3)
+            if iface == spec.PLAYER_IFACE and name == "Volume" and sig == "d":
+                self.controller.set_volume(float(value))
+            elif iface == spec.PLAYER_IFACE and name == "Rate" and sig == "d":
+                pass  # the only rate is 1.0; the spec says to ignore others
+            else:
+                raise _CallError(ERR_INVALID_ARGS, f"{iface}.{name} cannot be set to a {sig!r}")
+            return new_method_return(msg)
+        raise _CallError(ERR_UNKNOWN_METHOD, f"no method {spec.PROPS_IFACE}.{member}")
+
+    def _interface(self, iface: str) -> dict[str, spec.Variant]:
+        if iface == spec.ROOT_IFACE:
+            return spec.root_properties()
+        if iface == spec.PLAYER_IFACE:
+            return spec.player_properties(self.controller)
+        raise _CallError(ERR_INVALID_ARGS, f"no interface {iface}")
+
+    # ------------------------------------------------------------------ signals
+
+    def _state(self) -> dict[str, Any]:
+        props = spec.player_properties(self.controller)
+        props.pop("Position")  # changes all the time; clients ask for it (spec: no PropertiesChanged)
+        return props
+
+    def _notify(self, *_: object) -> None:
+        if self.conn is None:
+            return
+        state = self._state()
+        changed = {k: v for k, v in state.items() if self._sent.get(k) != v}
+        self._sent = state
+        if changed:
+            self.conn.send(
+                new_signal(self._emitter, "PropertiesChanged", "sa{sv}as", (spec.PLAYER_IFACE, changed, []))
+            )
+
+    def _on_seeked(self, position_ms: int) -> None:
+        if self.conn is not None:
+            emitter = DBusAddress(spec.OBJECT_PATH, interface=spec.PLAYER_IFACE)
+            self.conn.send(new_signal(emitter, "Seeked", "x", (int(position_ms) * 1000,)))
+
+
+class _CallError(Exception):
+    def __init__(self, name: str, text: str) -> None:
+        super().__init__(text)
+        self.name = name
+        self.text = text
+
+
+def _args(args: tuple, n: int) -> tuple:
+    if len(args) != n:
+        raise _CallError(ERR_INVALID_ARGS, f"expected {n} arguments, got {len(args)}")
+    return args

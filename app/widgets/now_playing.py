@@ -1,0 +1,141 @@
+"""Now playing: cover, title, artist, album, position with elapsed and remaining time, transport, volume."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget
+
+from app.controller import PlayerController
+from app.icons import app_icon
+from app.library_model import format_ms
+from app.widgets.seek_slider import SeekSlider
+from engine.library.cover import cover_bytes
+
+COVER_PX = 112
+
+
+class NowPlaying(QWidget):
+    def __init__(self, controller: PlayerController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.cover = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.cover.setFixedSize(COVER_PX, COVER_PX)
+        self.title = QLabel(objectName="title")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.artist = QLabel(objectName="artist")
+        self.album = QLabel(objectName="album")
+        for label in (self.title, self.artist, self.album):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.elapsed = QLabel("0:00")
+        self.remaining = QLabel("-0:00")
+        self.slider = SeekSlider()
+        self.slider.setToolTip("Position (click or drag to seek)")
+        self.slider.seekRequested.connect(controller.seek)
+
+        style = self.style()
+        self.previous = self._button(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward), "Previous"
+        )
+        self.play = self._button(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Play")
+        self.next = self._button(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Next (skip)")
+        self.previous.clicked.connect(controller.previous)
+        self.play.clicked.connect(controller.play_pause)
+        self.next.clicked.connect(controller.next)
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setRange(0, 100)
+        self.volume.setFixedWidth(110)
+        self.volume.setToolTip("Volume")
+        self.volume.setValue(round(controller.volume() * 100))
+        self.volume.valueChanged.connect(lambda v: controller.set_volume(v / 100))
+        volume_icon = QLabel()
+        volume_icon.setPixmap(style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume).pixmap(16, 16))
+
+        text = QVBoxLayout()
+        text.addWidget(self.title)
+        text.addWidget(self.artist)
+        text.addWidget(self.album)
+        text.addStretch(1)
+        position = QHBoxLayout()
+        position.addWidget(self.elapsed)
+        position.addWidget(self.slider, 1)
+        position.addWidget(self.remaining)
+        text.addLayout(position)
+        controls = QHBoxLayout()
+        for b in (self.previous, self.play, self.next):
+            controls.addWidget(b)
+        controls.addStretch(1)
+        controls.addWidget(volume_icon)
+        controls.addWidget(self.volume)
+        text.addLayout(controls)
+        top = QHBoxLayout(self)
+        top.addWidget(self.cover)
+        top.addLayout(text, 1)
+
+        controller.trackChanged.connect(self.show_track)
+        controller.positionChanged.connect(self.show_position)
+        controller.seeked.connect(lambda pos: self.show_position(pos, self._duration()))
+        controller.playingChanged.connect(self.show_playing)
+        controller.volumeChanged.connect(self._show_volume)
+        self.show_track()
+
+    def _button(self, icon: object, tip: str) -> QToolButton:
+        b = QToolButton()
+        b.setIcon(icon)  # type: ignore[arg-type]
+        b.setToolTip(tip)
+        b.setAutoRaise(True)
+        b.setIconSize(b.iconSize() * 1.5)
+        return b
+
+    def _duration(self) -> int:
+        now = self.controller.now
+        return now.duration_ms if now else 0
+
+    def show_track(self) -> None:
+        now = self.controller.now
+        if now is None:
+            self.title.setText("Nothing playing")
+            self.artist.setText("Press play to start the queue")
+            self.album.setText("")
+            self.show_position(0, 0)
+            self._set_cover(None)
+            self.show_playing(False)
+            return
+        t = now.track
+        self.title.setText(t.title or "Untitled")
+        self.artist.setText(t.artist or "Unknown artist")
+        self.album.setText(t.album)
+        self.show_position(0, now.duration_ms)
+        self._set_cover(cover_bytes(t.path))
+
+    def _set_cover(self, data: bytes | None) -> None:
+        pixmap = QPixmap()
+        if not (data and pixmap.loadFromData(data)):
+            pixmap = app_icon().pixmap(COVER_PX - 16, COVER_PX - 16)
+        self.cover.setPixmap(
+            pixmap.scaled(
+                COVER_PX,
+                COVER_PX,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+
+    def show_position(self, position: int, duration: int) -> None:
+        self.slider.setRange(0, max(duration, 0))
+        self.slider.set_position(position)
+        self.elapsed.setText(format_ms(position))
+        self.remaining.setText("-" + format_ms(max(duration - position, 0)))
+
+    def show_playing(self, playing: bool) -> None:
+        pixmap = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play.setIcon(self.style().standardIcon(pixmap))
+        self.play.setToolTip("Pause" if playing else "Play")
+
+    def _show_volume(self, volume: float) -> None:
+        self.volume.blockSignals(True)
+        self.volume.setValue(round(volume * 100))
+        self.volume.blockSignals(False)

@@ -1,0 +1,39 @@
+"""A slider that jumps to where it is clicked, as media players' position bars do."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QSlider, QStyle, QStyleOptionSlider, QWidget
+
+
+class SeekSlider(QSlider):
+    seekRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.sliderReleased.connect(lambda: self.seekRequested.emit(self.value()))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            opt = QStyleOptionSlider()
+            self.initStyleOption(opt)
+            handle = self.style().subControlRect(
+                QStyle.ComplexControl.CC_Slider, opt, QStyle.SubControl.SC_SliderHandle, self
+            )
+            if not handle.contains(event.position().toPoint()):
+                value = QStyle.sliderValueFromPosition(
+                    self.minimum(), self.maximum(), int(event.position().x()), max(self.width(), 1)
+                )
+                self.setValue(value)
+                self.seekRequested.emit(value)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def set_position(self, value: int) -> None:
+        """Follow playback, unless the user is dragging the handle."""
+        if not self.isSliderDown():
+            self.blockSignals(True)
+            self.setValue(value)
+            self.blockSignals(False)

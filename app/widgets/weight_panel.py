@@ -1,0 +1,143 @@
+"""The live weight panel: the 42 weights moving, the learning curve, and why the current song was chosen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.controller import PlayerController
+from app.widgets.learning_chart import LearningChart
+from app.widgets.weight_tree import DOWN, UP, WeightTree
+from engine.learner.profile import ProfileError
+from engine.listening import EventReport
+
+
+class WeightPanel(QWidget):
+    def __init__(self, controller: PlayerController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.int8 = QCheckBox("INT8")
+        self.int8.setToolTip("Quantization-aware mode: 42 int8 weights plus five scales")
+        self.int8.setChecked(controller.session.learner.mode == "int8")
+        self.int8.toggled.connect(lambda on: controller.set_mode("int8" if on else "float32"))
+        self.undo = QPushButton("Undo")
+        self.undo.setToolTip("Undo the last update (Ctrl+Z)")
+        self.undo.clicked.connect(self._undo)
+        self.reset = QPushButton("Reset…")
+        self.reset.clicked.connect(self.ask_reset)
+        self.export = QPushButton("Export…")
+        self.export.clicked.connect(self.ask_export)
+        self.import_ = QPushButton("Import…")
+        self.import_.clicked.connect(self.ask_import)
+        self.status = QLabel()
+        buttons = QHBoxLayout()
+        for w in (self.int8, self.undo, self.reset, self.export, self.import_):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+
+        self.tree = WeightTree()
+        self.chart = LearningChart()
+        self.reasons = QListWidget()
+        self.reasons.setToolTip("The largest parts of the current song's score: green helps, red hurts")
+        why = QWidget()
+        why_layout = QVBoxLayout(why)
+        why_layout.setContentsMargins(0, 0, 0, 0)
+        why_layout.addWidget(QLabel("<b>Why this song</b>"))
+        why_layout.addWidget(self.reasons)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.tree)
+        split.addWidget(self.chart)
+        split.addWidget(why)
+        split.setSizes([420, 170, 150])
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addWidget(split, 1)
+
+        controller.learned.connect(self.on_learned)
+        controller.profileChanged.connect(self.on_profile_changed)
+        controller.trackChanged.connect(self.show_reasons)
+        self.on_profile_changed()
+
+    def on_learned(self, report: EventReport) -> None:
+        for update in report.updates:
+            self.chart.add(update)
+        delta = report.updates[-1].after - report.updates[0].before
+        self.tree.show_profile(self.controller.session.learner.profile, delta)
+        self._show_status(report)
+        self.show_reasons()
+
+    def on_profile_changed(self) -> None:
+        profile = self.controller.session.learner.profile
+        self.int8.blockSignals(True)
+        self.int8.setChecked(profile.mode == "int8")
+        self.int8.blockSignals(False)
+        self.tree.show_profile(profile, profile.weights * 0.0)
+        self._show_status(None)
+        self.show_reasons()
+
+    def _show_status(self, report: EventReport | None) -> None:
+        profile = self.controller.session.learner.profile
+        text = f"{profile.steps} updates, {profile.mode}"
+        if report is not None and report.loss is not None:
+            text += f"; last: {report.label.kind.value.replace('_', ' ')}, loss {report.loss:.3f}"
+        accuracy = self.chart.recent_accuracy()
+        if accuracy is not None:
+            text += f"; recent guesses right {accuracy:.0%}"
+        self.status.setText(text)
+
+    def show_reasons(self) -> None:
+        self.reasons.clear()
+        for part in self.controller.reasons():
+            item = QListWidgetItem(f"{part.value:+.2f}   {part.name}   (input {part.input:+.2f})")
+            item.setForeground(UP if part.value > 0 else DOWN)
+            self.reasons.addItem(item)
+        if self.reasons.count() == 0:
+            self.reasons.addItem("Play a song to see what its score is made of.")
+
+    def _undo(self) -> None:
+        if not self.controller.undo():
+            self.status.setText("Nothing to undo.")
+
+    def ask_reset(self) -> None:
+        answer = QMessageBox.question(
+            self, "Reset the profile", "Start again from the prior? Undo brings the current profile back."
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.controller.reset()
+
+    def ask_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export profile", "skipwise-profile.json", "JSON (*.json)"
+        )
+        if path:
+            self.controller.export_profile(Path(path))
+
+    def ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import profile", "", "JSON (*.json)")
+        if path:
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> bool:
+        try:
+            self.controller.import_profile(path)
+        except ProfileError as exc:
+            QMessageBox.warning(
+                self, "Profile not imported", f"{path} was not imported; nothing changed.\n\n{exc}"
+            )
+            return False
+        return True
