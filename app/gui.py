@@ -100,11 +100,23 @@ def start_mpris(player: Player) -> object | None:
     return server
 
 
+def _has_tracks(db_path: Path) -> bool:
+    """A database that already knows songs needs no first-run choice."""
+    if not db_path.exists():
+        return False
+    db = open_db(db_path)
+    try:
+        return db.execute("SELECT EXISTS (SELECT 1 FROM tracks)").fetchone()[0] == 1
+    finally:
+        db.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="skipwise", description="Open the Skipwise player window.")
     p.add_argument("--demo", action="store_true", help="open on the bundled demo library")
     p.add_argument("--db", type=Path, metavar="PATH", help=f"database (default: {default_db_path()})")
     p.add_argument("--no-scan", action="store_true", help="do not rescan the music folders at start")
+    p.add_argument("--play", action="store_true", help="start playing the queue at once")
     return p
 
 
@@ -139,7 +151,7 @@ def run(argv: list[str]) -> int:
     folders = [Path(f) for f in settings.music_folders]
     if args.demo:
         folders = [install_demo()]
-    elif not folders:
+    elif not folders and not _has_tracks(db_path):
         from app.welcome import WelcomeDialog
 
         dialog = WelcomeDialog()
@@ -156,6 +168,8 @@ def run(argv: list[str]) -> int:
     if settings.problem:
         player.controller.message.emit(settings.problem)
     player.window.show()
+    if args.play:
+        QTimer.singleShot(0, player.controller.play)
     code = app.exec()
     settings.volume = player.controller.volume()
     save_settings(settings)

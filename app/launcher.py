@@ -1,7 +1,7 @@
 """The ``skipwise`` command: the player window, or a subcommand of the engine's CLI.
 
 ``skipwise`` alone (or with the window's own options, ``--demo``, ``--db``,
-``--no-scan``) opens the window; anything else is a subcommand and runs
+``--no-scan``, ``--play``) opens the window; anything else is a subcommand and runs
 without loading Qt.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-GUI_OPTIONS = ("--demo", "--db", "--no-scan")
+GUI_OPTIONS = ("--demo", "--db", "--no-scan", "--play")
 
 
 def wants_window(argv: list[str]) -> bool:

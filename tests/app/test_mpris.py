@@ -1,0 +1,192 @@
+"""MPRIS2 on a private D-Bus session started by the test: a real client's Next is a real skip."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from jeepney import DBusAddress, MatchRule, new_method_call
+from jeepney.io.blocking import open_dbus_connection
+from jeepney.wrappers import DBusErrorResponse, unwrap_msg
+
+from app.gui import Player, open_player
+from app.mpris import spec
+from engine.store.plays import list_plays
+from tests.app.test_player_e2e import assert_queue_follows_new_scores
+
+PLAYER = DBusAddress(spec.OBJECT_PATH, bus_name=spec.BUS_NAME, interface=spec.PLAYER_IFACE)
+PROPS = DBusAddress(spec.OBJECT_PATH, bus_name=spec.BUS_NAME, interface=spec.PROPS_IFACE)
+
+
+@pytest.fixture
+def session_bus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private session bus (dbus-daemon), torn down after the test."""
+    exe = shutil.which("dbus-daemon")
+    if exe is None:
+        pytest.fail("dbus-daemon is missing: `make test` installs it (packaging/ensure-system-deps.sh)")
+    proc = subprocess.Popen(
+        [exe, "--session", "--nofork", "--nopidfile", "--print-address=1"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    address = proc.stdout.readline().strip()  # type: ignore[union-attr]
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+    yield address
+    proc.terminate()
+    proc.wait(5)
+
+
+@pytest.fixture
+def bus_player(qtbot: Any, db_path: Path, session_bus: str) -> Iterator[Player]:
+    p = open_player(db_path, [], mpris=True, scan=False, exploration=0.0)
+    assert p.mpris is not None, "the adaptor started on the private bus"
+    qtbot.addWidget(p.window)
+    p.window.show()
+    yield p
+    p.close()
+
+
+class Client:
+    """A D-Bus client in its own thread, so the player's event loop keeps running while it waits."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(1)
+        self.conn = self.pool.submit(open_dbus_connection, "SESSION").result(5)
+
+    def call(self, address: DBusAddress, method: str, signature: str | None = None, *args: Any) -> Future:
+        msg = new_method_call(address, method, signature, args)
+        return self.pool.submit(self.conn.send_and_get_reply, msg, timeout=10)
+
+    def close(self) -> None:
+        self.pool.submit(self.conn.close).result(5)
+        self.pool.shutdown()
+
+
+def wait(qtbot: Any, future: Future) -> Any:
+    """The reply's body once it arrives (the player's event loop runs meanwhile); D-Bus errors raise."""
+    qtbot.waitUntil(future.done, timeout=10_000)
+    return unwrap_msg(future.result())
+
+
+def test_mpris_next_is_the_same_skip_as_the_button(qtbot: Any, bus_player: Player) -> None:
+    c = bus_player.controller
+    client = Client()
+    try:
+        watcher = open_dbus_connection("SESSION")
+        rule = MatchRule(
+            type="signal", interface=spec.PROPS_IFACE, member="PropertiesChanged", path=spec.OBJECT_PATH
+        )
+        client.pool.submit(lambda: _add_match(watcher, rule)).result(5)
+
+        (props,) = wait(qtbot, client.call(PROPS, "GetAll", "s", spec.PLAYER_IFACE))
+        assert props["PlaybackStatus"] == ("s", "Stopped")
+        assert props["Position"][0] == "x" and props["Volume"][0] == "d"
+        assert props["CanGoNext"] == ("b", True)
+
+        wait(qtbot, client.call(PLAYER, "Play"))
+        qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 1000, timeout=15_000)
+        ((sig, status),) = wait(qtbot, client.call(PROPS, "Get", "ss", spec.PLAYER_IFACE, "PlaybackStatus"))
+        assert (sig, status) == ("s", "Playing")
+        ((_, meta),) = wait(qtbot, client.call(PROPS, "Get", "ss", spec.PLAYER_IFACE, "Metadata"))
+        skipped = c.now.track  # type: ignore[union-attr]
+        assert meta["mpris:trackid"] == ("o", spec.track_path(skipped.id))
+        assert meta["xesam:title"] == ("s", skipped.title) and meta["xesam:artist"] == (
+            "as",
+            [skipped.artist],
+        )
+        assert meta["mpris:length"][0] == "x" and meta["mpris:length"][1] == skipped.duration_ms * 1000
+        ((_, position),) = wait(qtbot, client.call(PROPS, "Get", "ss", spec.PLAYER_IFACE, "Position"))
+        assert position >= 1_000_000, "Position in microseconds"
+
+        weights = c.session.learner.weights.copy()
+        with qtbot.waitSignal(c.learned, timeout=5000):
+            future = client.call(PLAYER, "Next")
+        wait(qtbot, future)
+        (play,) = [p for p in list_plays(bus_player.db) if p["track_id"] == skipped.id]
+        assert (play["ended"], play["label"]) == ("skip", 0.0)
+        assert play["position_ms"] >= 1000 and play["listened_ms"] >= 700
+        assert np.any(c.session.learner.weights != weights)
+        assert_queue_follows_new_scores(c, play)
+
+        changed = _drain_signals(qtbot, client, watcher)
+        new_ids = [ch["Metadata"][1]["mpris:trackid"][1] for _, ch, _ in changed if "Metadata" in ch]
+        assert spec.track_path(c.now.track.id) in new_ids, "PropertiesChanged announced the new song"  # type: ignore[union-attr]
+        assert all(iface == spec.PLAYER_IFACE for iface, _, _ in changed)
+        client.pool.submit(watcher.close).result(5)
+    finally:
+        client.close()
+
+
+def test_volume_seek_and_pause_from_the_bus(qtbot: Any, bus_player: Player) -> None:
+    c = bus_player.controller
+    client = Client()
+    try:
+        wait(qtbot, client.call(PROPS, "Set", "ssv", spec.PLAYER_IFACE, "Volume", ("d", 0.25)))
+        assert c.volume() == pytest.approx(0.25)
+        wait(qtbot, client.call(PLAYER, "Play"))
+        qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 300, timeout=15_000)
+        wait(qtbot, client.call(PLAYER, "Seek", "x", 10_000_000))
+        assert c.position() >= 10_000
+        track = spec.track_path(c.now.track.id)  # type: ignore[union-attr]
+        wait(qtbot, client.call(PLAYER, "SetPosition", "ox", track, 2_000_000))
+        qtbot.waitUntil(lambda: 2000 <= c.position() < 5000, timeout=5000)
+        wait(qtbot, client.call(PLAYER, "SetPosition", "ox", "/org/skipwise/track/999999", 0))
+        assert c.position() >= 2000, "a position for another track is ignored"
+        wait(qtbot, client.call(PLAYER, "PlayPause"))
+        qtbot.waitUntil(lambda: not c.is_playing(), timeout=5000)
+        assert list_plays(bus_player.db) == [], "pausing ends nothing"
+        with pytest.raises(DBusErrorResponse, match="NoSuchThing"):
+            wait(qtbot, client.call(PROPS, "Get", "ss", spec.PLAYER_IFACE, "NoSuchThing"))
+    finally:
+        client.close()
+
+
+@pytest.mark.skipif(shutil.which("playerctl") is None, reason="playerctl is installed by `make test`")
+def test_playerctl_the_client_desktops_use_controls_the_player(qtbot: Any, bus_player: Player) -> None:
+    c = bus_player.controller
+
+    def playerctl(*args: str) -> subprocess.Popen:
+        return subprocess.Popen(["playerctl", "--player=skipwise", *args], stdout=subprocess.PIPE, text=True)
+
+    def run(*args: str) -> str:
+        proc = playerctl(*args)
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=10_000)
+        return proc.stdout.read().strip()  # type: ignore[union-attr]
+
+    assert run("status") == "Stopped"
+    run("play")
+    qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 1000, timeout=15_000)
+    assert run("status") == "Playing"
+    assert run("metadata", "title") == c.now.track.title  # type: ignore[union-attr]
+    skipped = c.now.track.id  # type: ignore[union-attr]
+    run("next")
+    qtbot.waitUntil(lambda: any(p["track_id"] == skipped for p in list_plays(bus_player.db)), timeout=5000)
+    assert list_plays(bus_player.db)[-1]["ended"] == "skip"
+
+
+def _add_match(conn: Any, rule: MatchRule) -> None:
+    from jeepney.bus_messages import message_bus
+
+    conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=5)
+
+
+def _drain_signals(qtbot: Any, client: Client, conn: Any) -> list[tuple]:
+    """Every PropertiesChanged body received so far (lets the player send the last ones first)."""
+    qtbot.wait(300)
+
+    def drain() -> list[tuple]:
+        out = []
+        while True:
+            try:
+                msg = conn.receive(timeout=0.2)
+            except TimeoutError:
+                return out
+            if msg.header.fields.get(3) == "PropertiesChanged":  # 3: member
+                out.append(msg.body)
+
+    return client.pool.submit(drain).result(10)

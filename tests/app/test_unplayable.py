@@ -1,0 +1,59 @@
+"""A song that cannot be played is passed over with a message: not a skip, and the next song plays."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.gui import Player
+from engine.demo import bundled_demo
+from engine.store.plays import list_plays
+from engine.store.tracks import add_tracks
+
+
+def _queue_first(player: Player, path: Path, title: str) -> int:
+    (track_id,) = add_tracks(
+        player.db, [{"path": str(path), "title": title, "artist": "Nobody", "duration_ms": 40_000}]
+    )
+    player.controller.refresh_library()
+    player.controller.add_next(track_id)
+    assert player.controller.session.upcoming[0] == track_id
+    return track_id
+
+
+@pytest.mark.parametrize("kind", ["missing", "corrupt"])
+def test_an_unplayable_song_is_passed_over(qtbot: Any, player: Player, tmp_path: Path, kind: str) -> None:
+    c = player.controller
+    path = tmp_path / f"{kind}.ogg"
+    if kind == "missing":
+        shutil.copyfile(next(bundled_demo().glob("*.ogg")), path)
+    else:
+        path.write_bytes(b"OggS" + os.urandom(20_000))  # looks like Ogg to a sniffer, FFmpeg refuses it
+    bad = _queue_first(player, path, f"The {kind} song")
+    if kind == "missing":
+        path.unlink()  # the drive went away after the scan
+    steps = c.session.learner.profile.steps
+    messages: list[str] = []
+    c.message.connect(messages.append)
+    c.play()
+    qtbot.waitUntil(lambda: c.now is not None and c.now.track.id != bad and c.is_playing(), timeout=15_000)
+    (play,) = [p for p in list_plays(player.db) if p["track_id"] == bad]
+    assert (play["ended"], play["label"], play["label_kind"]) == ("error", None, "no_label"), (
+        "not a user skip"
+    )
+    assert c.session.learner.profile.steps == steps, "nothing was learned from it"
+    assert any(f"Cannot play “The {kind} song”" in m for m in messages), messages
+    assert player.window.status_text.text().startswith(f"Cannot play “The {kind} song”"), (
+        "shown in the window"
+    )
+    assert bad not in c.session.upcoming
+    c.session.rerank()
+    assert bad not in c.session.upcoming, "it stays out of the queue"
+    status = player.db.execute("SELECT status FROM tracks WHERE id = ?", [bad]).fetchone()[0]
+    assert status == ("missing" if kind == "missing" else "ok"), (
+        "a missing file is marked missing, never deleted"
+    )

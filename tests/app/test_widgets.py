@@ -1,0 +1,189 @@
+"""The window's parts: search, sort, queue drags and pins, the weight panel, shortcuts, theme, first run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.gui import Player
+from app.main_window import SHORTCUTS
+from app.queue_model import MIME
+from app.theme import apply_scheme, is_dark
+from app.welcome import WelcomeDialog
+from engine.learner.params import GROUPS, LABELS
+from tests.app.test_player_e2e import play_for
+
+
+def test_search_matches_every_word_in_title_artist_album_or_genre(player: Player) -> None:
+    model = player.window.library.model
+    assert model.rowCount() == 14
+    player.window.library.search.setText("marrow")
+    assert sorted(model.track_at(r).title for r in range(model.rowCount())) == [  # type: ignore[union-attr]
+        "Hollow River", "Kitchen Dance", "Porch Swing",
+    ]  # fmt: skip
+    player.window.library.search.setText("FOLK  dance")
+    assert [model.track_at(r).title for r in range(model.rowCount())] == ["Kitchen Dance"]  # type: ignore[union-attr]
+    player.window.library.search.setText("no such song")
+    assert model.rowCount() == 0
+    player.window.library.search.clear()
+    assert model.rowCount() == 14
+
+
+def test_columns_sort_both_ways(player: Player) -> None:
+    table = player.window.library.table
+    model = player.window.library.model
+    table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert model.track_at(0).title == "Afterimage Run"  # type: ignore[union-attr]
+    table.sortByColumn(6, Qt.SortOrder.DescendingOrder)  # length
+    lengths = [model.track_at(r).duration_ms for r in range(model.rowCount())]  # type: ignore[union-attr]
+    assert lengths == sorted(lengths, reverse=True) and model.track_at(0).title == "Slow Morning Light"  # type: ignore[union-attr]
+
+
+def test_dragging_in_the_queue_pins_and_delete_removes(qtbot: Any, player: Player) -> None:
+    c = player.controller
+    view = player.window.queue
+    model = view.model
+    before = list(c.session.upcoming)
+    data = model.mimeData([model.index(3, 1)])
+    assert data.hasFormat(MIME)
+    model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    assert c.session.upcoming[0] == before[3]
+    assert model.data(model.index(0, 0)) == "📌" and c.session.queue.entries[0].pinned
+    c.session.rerank()
+    assert c.session.upcoming[0] == before[3], "a pinned song stays where the user put it"
+    view.table.selectRow(1)
+    view.table.setFocus()
+    removed = c.session.upcoming[1]
+    QTest.keyClick(view.table, Qt.Key.Key_Delete)
+    assert removed not in c.session.upcoming
+
+
+def test_play_next_and_add_to_queue_from_the_library(player: Player) -> None:
+    c = player.controller
+    lib = player.window.library
+    lib.search.setText("overclock")
+    lib.table.selectRow(0)
+    track = lib.model.track_at(0).id  # type: ignore[union-attr]
+    lib.actions_[1].trigger()  # play next
+    assert c.session.upcoming[0] == track and c.session.queue.entries[0].pinned
+    lib.search.setText("porch")
+    lib.table.selectRow(0)
+    second = lib.model.track_at(0).id  # type: ignore[union-attr]
+    lib.actions_[2].trigger()  # add to queue: after the songs queued by hand
+    assert c.session.upcoming[:2] == [track, second]
+
+
+def test_the_weight_panel_shows_42_labelled_weights_and_the_last_change(qtbot: Any, player: Player) -> None:
+    tree = player.window.weights.tree
+    assert [tree.topLevelItem(i).childCount() for i in range(tree.topLevelItemCount())] == [
+        g.size for g in GROUPS
+    ]
+    assert [tree.topLevelItem(i).text(0) for i in range(5)] == [
+        "Mood (10)", "History (4)", "Skip behaviour (4)", "Time of day (6)", "Scoring layer (18)",
+    ]  # fmt: skip
+    assert len(tree.items) == 42 and tree.items[0].toolTip(0) == LABELS[0]
+    c = player.controller
+    play_for(qtbot, c, 800)
+    with qtbot.waitSignal(c.learned, timeout=5000):
+        c.next()
+    w = c.session.learner.weights
+    delta = c.last_report.updates[-1].delta  # type: ignore[union-attr]
+    changed = [i for i in range(42) if delta[i] != 0]
+    assert changed, "the skip moved some weights"
+    for i in range(42):
+        assert tree.items[i].text(1) == f"{w[i]:+.4f}"
+        assert (tree.items[i].text(2) != "") == (i in changed)
+        assert (tree.items[i].background(1).style() != Qt.BrushStyle.NoBrush) == (i in changed), "highlighted"
+    assert player.window.weights.chart.loss.count() == 1
+    reasons = player.window.weights.reasons
+    values = [float(reasons.item(r).text().split()[0]) for r in range(reasons.count())]
+    assert len(values) == 6 and values == sorted(values, key=abs, reverse=True), "largest contributions first"
+
+
+def test_int8_switch_undo_and_reset(qtbot: Any, player: Player) -> None:
+    c = player.controller
+    panel = player.window.weights
+    prior = c.session.learner.weights.copy()
+    panel.int8.setChecked(True)
+    assert c.session.learner.mode == "int8" and not panel.tree.isColumnHidden(3)
+    q, scales = c.session.learner.profile.q, c.session.learner.profile.scales
+    assert q is not None and panel.tree.items[0].text(3) == f"{int(q[0]):+d} × {scales[0]:.4f}"
+    panel.int8.setChecked(False)
+    assert c.session.learner.mode == "float32" and panel.tree.isColumnHidden(3)
+    play_for(qtbot, c, 800)
+    c.next()
+    trained = c.session.learner.weights.copy()
+    assert not np.array_equal(trained, prior)
+    panel.undo.click()
+    assert not np.array_equal(c.session.learner.weights, trained), "undone"
+    QTimer.singleShot(0, lambda: _answer(QMessageBox.StandardButton.Yes))
+    panel.reset.click()
+    assert c.session.learner.profile.steps == 0
+
+
+def test_export_import_and_a_bad_file_changes_nothing(qtbot: Any, player: Player, tmp_path: Path) -> None:
+    c = player.controller
+    panel = player.window.weights
+    out = tmp_path / "profile.json"
+    c.export_profile(out)
+    assert out.read_text().startswith('{"format":"skipwise-profile"')
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "skipwise-profile", "version": 1}')
+    before = c.session.learner.weights.copy()
+    shown: list[str] = []
+    QTimer.singleShot(0, lambda: shown.append(_answer(QMessageBox.StandardButton.Ok)))
+    assert panel.import_from(broken) is False
+    assert "was not imported; nothing changed" in shown[0]
+    assert np.array_equal(c.session.learner.weights, before)
+    assert panel.import_from(out) is True
+
+
+def test_every_shortcut_is_bound_and_space_plays(qtbot: Any, player: Player) -> None:
+    window = player.window
+    for _, label, keys, slot in SHORTCUTS:
+        action = window.actions_by_slot[slot]
+        assert action.shortcuts() == [QKeySequence(k) for k in keys], label
+    window.queue.table.setFocus()
+    QTest.keyClick(window.queue.table, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: player.controller.is_playing(), timeout=10_000)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is window.library.search
+    volume = player.controller.volume()
+    QTest.keyClick(window.queue.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert player.controller.volume() < volume
+
+
+def test_the_palette_follows_the_desktops_scheme(qtbot: Any) -> None:
+    app = QApplication.instance()
+    apply_scheme(app, Qt.ColorScheme.Dark)  # type: ignore[arg-type]
+    assert is_dark(app.palette())  # type: ignore[union-attr]
+    apply_scheme(app, Qt.ColorScheme.Light)  # type: ignore[arg-type]
+    assert not is_dark(app.palette())  # type: ignore[union-attr]
+
+
+def test_first_run_offers_a_folder_or_the_demo(qtbot: Any, tmp_path: Path) -> None:
+    dialog = WelcomeDialog()
+    qtbot.addWidget(dialog)
+    dialog.demo_button.click()
+    assert dialog.use_demo and dialog.result() == WelcomeDialog.DialogCode.Accepted
+    other = WelcomeDialog()
+    qtbot.addWidget(other)
+    other.choose_folder(tmp_path)
+    assert other.choice == tmp_path and not other.use_demo
+
+
+def _answer(button: QMessageBox.StandardButton) -> str:
+    """Press ``button`` on the open message box; returns its text."""
+    box = QApplication.activeModalWidget()
+    assert isinstance(box, QMessageBox), box
+    text = box.text()
+    box.button(button).click()
+    return text
