@@ -7,8 +7,7 @@ import sqlite_utils
 
 from engine.learner import timeofday
 from engine.learner.model import N_INPUTS
-from engine.sim.library import synthetic_raw
-from engine.store.tracks import add_tracks, set_features
+from engine.sim.synthetic_db import fill_synthetic
 
 
 def random_inputs(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -24,18 +23,4 @@ def random_inputs(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def fill_library(db: sqlite_utils.Database, n: int, seed: int = 0) -> list[int]:
     """Add ``n`` synthetic tracks with features; returns their ids."""
-    raw, artist, duration = synthetic_raw(n, seed=seed)
-    ids = add_tracks(
-        db,
-        (
-            {
-                "path": f"/music/{i:05d}.ogg",
-                "title": f"Song {i}",
-                "artist": f"Artist {a}",
-                "duration_ms": int(d * 1000),
-            }
-            for i, (a, d) in enumerate(zip(artist, duration, strict=True))
-        ),
-    )
-    set_features(db, ids, raw, extractor_version=1)
-    return ids
+    return fill_synthetic(db, n, seed=seed)

@@ -57,7 +57,7 @@ def test_plays_keep_every_field_and_invalid_ones_are_refused(db: sqlite_utils.Da
     play = PlayRecord(ids[1], "sess-1", 1_767_600_000.5, 21.5, 61_000, 75_000, 200_000, "skip", 2, 1)
     session.record(play)
     (row,) = list_plays(db)
-    assert row["path"] == "/music/00001.ogg" and row["session_id"] == "sess-1"
+    assert row["path"].endswith("/00001.ogg") and row["session_id"] == "sess-1"
     assert (row["listened_ms"], row["position_ms"], row["duration_ms"]) == (61_000, 75_000, 200_000)
     assert (row["seeks_forward"], row["seeks_backward"], row["hour"]) == (2, 1, 21.5)
     assert row["ended"] == "skip" and row["label_kind"] == "late_skip"
