@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from engine.cli.common import print_json
@@ -24,6 +25,19 @@ def register(sub: Any) -> None:
     listeners.add_argument("--synthetic", type=int, default=2000, metavar="N", help="songs in the library")
     listeners.add_argument("--json", action="store_true")
     listeners.set_defaults(func=run_listeners)
+    scan = bench_sub.add_parser(
+        "scan", help="decode vs analysis speed, windowed vs whole-song features, 2 workers vs 1, tag scan"
+    )
+    scan.add_argument(
+        "dir", nargs="?", type=Path, metavar="DIR", help="music folder (default: the demo library)"
+    )
+    scan.add_argument("--repeats", type=int, default=3, help="timed passes; medians are reported")
+    scan.add_argument(
+        "--tag-files", type=int, default=10_000, metavar="N", help="files in the tag-scan library"
+    )
+    scan.add_argument("--no-tags", action="store_true", help="skip the tag-scan part")
+    scan.add_argument("--json", action="store_true")
+    scan.set_defaults(func=run_scan)
 
 
 def run_learner(args: argparse.Namespace) -> int:
@@ -76,4 +90,57 @@ def run_listeners(args: argparse.Namespace) -> int:
             f" {s['river']:7.3f} {s['oracle']:7.3f} {r['learner_vs_shuffle']:9.2f}x {r['captured']:8.0%}"
             f" {r['learner_minus_river']:+9.3f} {r['int8_minus_float32_points']:+8.1f}p\n"
         )
+    return 0
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    from engine.analysis.bench import bench_scan
+    from engine.cli.common import CliError
+
+    if args.repeats < 1 or args.tag_files < 1:
+        raise CliError("--repeats and --tag-files must be at least 1")
+    if args.dir is not None and not args.dir.is_dir():
+        raise CliError(f"{args.dir} is not a folder")
+    quiet = args.json or not sys.stderr.isatty()
+    try:
+        doc = bench_scan(
+            args.dir,
+            repeats=args.repeats,
+            tag_files=None if args.no_tags else args.tag_files,
+            progress=None if quiet else lambda stage: print(f"... {stage}", file=sys.stderr),
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print_json(doc)
+        return 0
+    out = sys.stdout
+    plan = doc["window_plan"]
+    out.write(
+        f"{doc['files']} songs, {doc['library_seconds'] / 60:.1f} min, in {doc['folder']}; "
+        f"medians of {doc['repeats']} passes; windows: {plan['count']} x {plan['length_s']:g} s "
+        f"(songs under {plan['whole_below_s']:g} s whole)\n"
+    )
+    out.write(f"{'':28}{'x realtime/core':>16}{'songs/s':>10}\n")
+    rows = (
+        ("decode whole songs", doc["decode_x_realtime_per_core"], doc["decode_songs_per_second"]),
+        ("decode windows only", doc["window_decode_x_realtime_per_core"], None),
+        ("analysis, 1 worker", doc["analysis_x_realtime_per_core"], doc["songs_per_second"]),
+        ("analysis, 2 workers", None, doc["two_worker_songs_per_second"]),
+    )
+    for label, x, songs in rows:
+        xs = f"{x:15.0f}x" if x is not None else " " * 16
+        ss = f"{songs:10.1f}" if songs is not None else ""
+        out.write(f"{label:28}{xs}{ss}\n")
+    out.write(f"2 workers vs 1: {doc['two_worker_speedup']:.2f}x\n")
+    out.write(f"windowed vs whole song, Pearson r over {doc['windowed_files']} windowed songs:\n")
+    for name, r in doc["window_correlation"].items():
+        out.write(f"  {name:<16}{'n/a' if r is None else f'{r:.3f}':>7}\n")
+    if doc["tag_files"]:
+        out.write(
+            f"tag scan: {doc['tag_scan_files_per_second']:,.0f} files/s; unchanged rescan of "
+            f"{doc['tag_files']:,} files: {doc['unchanged_rescan_10k_seconds']:.2f} s\n"
+        )
+    for failure in doc["analysis_failures"]:
+        out.write(f"  failed: {failure}\n")
     return 0

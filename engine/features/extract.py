@@ -118,9 +118,10 @@ def analyse_file(path: str | os.PathLike[str], *, plan: WindowPlan | None = DEFA
         values, details = analyse_segments(decoded.segments)
     except AnalysisError:
         # Windows can all fall into a long pause: listen to the whole song before calling it silent.
-        partial = decoded.decoded_s < decoded.duration_s - 1.0
-        if not partial or decoded.duration_s > MAX_WHOLE_FALLBACK_S:
+        if decoded.decoded_s >= decoded.duration_s - 1.0:
             raise
+        if decoded.duration_s > MAX_WHOLE_FALLBACK_S:
+            raise AnalysisError(f"silent in all {len(decoded.segments)} analysed windows") from None
         decoded = decode_whole(path)
         values, details = analyse_segments(decoded.segments)
     return Analysis(values, decoded.duration_s, decoded.decoder, details)
