@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 import sqlite_utils
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import theme
 from app.controller import PlayerController
@@ -100,6 +101,20 @@ def start_mpris(player: Player) -> object | None:
     return server
 
 
+def report_first_paint(window: QWidget, app: QApplication) -> None:
+    """For ``skipwise bench gui``: print "shown <unix time>" at the window's first paint, then quit."""
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                print(f"shown {time.time():.6f}", flush=True)
+                obj.removeEventFilter(self)
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    window.installEventFilter(FirstPaint(window))
+
+
 def _has_tracks(db_path: Path) -> bool:
     """A database that already knows songs needs no first-run choice."""
     if not db_path.exists():
@@ -167,6 +182,8 @@ def run(argv: list[str]) -> int:
         return 2
     if settings.problem:
         player.controller.message.emit(settings.problem)
+    if os.environ.get("SKIPWISE_REPORT_SHOWN"):
+        report_first_paint(player.window, app)
     player.window.show()
     if args.play:
         QTimer.singleShot(0, player.controller.play)

@@ -38,8 +38,16 @@ class WeightTree(QTreeWidget):
         self.setAlternatingRowColors(True)
         header = self.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: with ResizeToContents every value written re-measures the whole column.
+        digits = self.fontMetrics().horizontalAdvance("-0.00000  ")
+        for col, width in (
+            (1, digits),
+            (2, digits),
+            (3, self.fontMetrics().horizontalAdvance("-127 × 0.00000  ")),
+        ):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width)
+        header.setStretchLastSection(False)
         self.items: list[QTreeWidgetItem] = []
         self.group_items: list[QTreeWidgetItem] = []
         for g in GROUPS:
@@ -58,6 +66,7 @@ class WeightTree(QTreeWidget):
                 self.items.append(item)
         self.expandAll()
         self.last_delta = np.zeros(N_PARAMS)
+        self._shown: dict[int, tuple] = {}
 
     def show_profile(self, profile: Profile, delta: np.ndarray | None = None) -> None:
         """Write every value; ``delta`` [shape=(42,)] is the last update's change (None: keep)."""
@@ -68,13 +77,23 @@ class WeightTree(QTreeWidget):
         scales = int8.expand_scales(profile.scales) if profile.q is not None else None
         for i, item in enumerate(self.items):
             d = float(self.last_delta[i])
-            item.setText(1, f"{w[i]:+.4f}")
-            item.setText(2, "" if d == 0.0 else f"{d:+.4f}")
-            if scales is not None and profile.q is not None:
-                item.setText(3, f"{int(profile.q[i]):+d} × {scales[i]:.4f}")
-            else:
-                item.setText(3, "")
-            brush = change_brush(d, largest)
-            for col in range(len(COLUMNS)):
-                item.setBackground(col, brush)
+            stored = (
+                f"{int(profile.q[i]):+d} × {scales[i]:.4f}"
+                if scales is not None and profile.q is not None
+                else ""
+            )
+            self._set(
+                item, i, (f"{w[i]:+.4f}", "" if d == 0.0 else f"{d:+.4f}", stored), change_brush(d, largest)
+            )
         self.setColumnHidden(3, profile.q is None)
+
+    def _set(self, item: QTreeWidgetItem, i: int, texts: tuple[str, str, str], brush: QBrush) -> None:
+        """Touch the item only where something changed: every setText costs a model signal."""
+        key = (*texts, brush.color().rgba() if brush.style() != Qt.BrushStyle.NoBrush else None)
+        if self._shown.get(i) == key:
+            return
+        self._shown[i] = key
+        for col, text in enumerate(texts, start=1):
+            item.setText(col, text)
+        for col in range(len(COLUMNS)):
+            item.setBackground(col, brush)

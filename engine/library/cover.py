@@ -86,18 +86,18 @@ def _asf_picture(value: Any) -> bytes | None:
 
 
 def folder_cover(path: str | os.PathLike[str]) -> bytes | None:
-    """``cover.jpg``, ``folder.png``... in the track's folder (case-insensitive)."""
+    """``cover.jpg``, ``Folder.png``... in the track's folder.
+
+    Asks for the usual names and their usual spellings rather than listing
+    the folder, which in a flat collection can hold thousands of files.
+    """
     folder = Path(path).parent
-    try:
-        names = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
-    except OSError:
-        return None
     for stem in FOLDER_IMAGES:
-        for ext in IMAGE_EXTENSIONS:
-            hit = names.get(stem + ext)
-            if hit is not None:
-                try:
-                    return hit.read_bytes()
-                except OSError:
-                    return None
+        for name in (stem, stem.capitalize(), stem.upper()):
+            for ext in IMAGE_EXTENSIONS:
+                for suffix in (ext, ext.upper()):
+                    try:
+                        return (folder / f"{name}{suffix}").read_bytes()
+                    except OSError:
+                        continue
     return None
