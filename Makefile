@@ -5,10 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-# Debian packages the suite needs; installed by `make test` when missing.
-SYSTEM_PACKAGES := ffmpeg util-linux
+# Debian packages: what the bundled Qt needs to open a window, and what the suite drives
+# (ffmpeg makes test audio, a private D-Bus and playerctl for MPRIS, Xvfb for the screenshot).
+QT_PACKAGES := $(shell grep -v '^\#' packaging/qt-runtime-packages.txt)
+TEST_PACKAGES := ffmpeg util-linux dbus-daemon playerctl xvfb xauth
+# `make run` keeps the demo's database and settings inside the checkout.
+RUN_HOME := $(CURDIR)/.home
 
-.PHONY: run test lint bench clean system-deps
+.PHONY: run test lint bench screenshot clean system-deps run-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,18 +26,31 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@ $(STAMP)
 
-## run: set everything up and start the main job on the bundled demo library
-run: $(STAMP)
-	$(BIN)/skipwise demo
+## run: set everything up and open the player on the bundled demo library
+## (without a display it says so and shows the learner in the terminal instead)
+run: $(STAMP) run-deps
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		SKIPWISE_HOME=$(RUN_HOME) $(BIN)/skipwise --demo; \
+	else \
+		echo "No display here: the player window needs a desktop session. The learner, in the terminal:"; \
+		$(BIN)/skipwise demo; \
+	fi
 
 ## test: set everything up and run the whole suite headless
 test: $(TEST_STAMP) system-deps
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
-## system-deps: Debian packages the suite needs (only when missing)
+## screenshot: the real window on a virtual screen, mid-playback, weight panel open
+screenshot: $(TEST_STAMP) system-deps
+	xvfb-run --auto-servernum --server-args="-screen 0 1440x900x24" \
+		$(BIN)/python tools/screenshot.py docs/screenshot.png
+
 system-deps:
-	@bash packaging/ensure-system-deps.sh $(SYSTEM_PACKAGES)
+	@bash packaging/ensure-system-deps.sh $(QT_PACKAGES) $(TEST_PACKAGES)
+
+run-deps:
+	@bash packaging/ensure-system-deps.sh $(QT_PACKAGES)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self._titled("Library", self.library))
         split.addWidget(self._titled("Queue", self.queue))
-        split.setSizes([720, 460])
+        split.setSizes([560, 520])
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.now_playing)

@@ -16,7 +16,14 @@ from app.controller import PlayerController, QueueRow
 
 Index = QModelIndex | QPersistentModelIndex
 MIME = "application/x-skipwise-queue-rows"
-COLUMNS = ("", "Song", "Artist", "Plays through", "Moved")
+COLUMNS = ("", "Song", "Artist", "Finish", "Moved")
+HEADER_TIPS = (
+    "Position; ◆ marks a song you placed, which re-ranking leaves where it is",
+    "",
+    "",
+    "The learner's predicted chance that you let the song play through",
+    "How far the song moved in the queue after your last play or skip",
+)
 UP, DOWN = QColor(46, 160, 67), QColor(207, 34, 46)
 
 
@@ -64,7 +71,7 @@ class QueueModel(QAbstractTableModel):
         row, col = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return "📌" if row.pinned else str(index.row() + 1)
+                return "◆" if row.pinned else str(index.row() + 1)
             if col == 1:
                 return row.track.title
             if col == 2:
@@ -88,6 +95,8 @@ class QueueModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section]
         return None
 
     # drag and drop within the queue

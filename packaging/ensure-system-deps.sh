@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite and the player need, only if missing.
-# Qt's offscreen platform and QtMultimedia need a few shared libraries that a
-# minimal Debian lacks; later work adds ffmpeg, xvfb and dbus here.
+# Qt needs a few shared libraries that a minimal Debian lacks (packaging/qt-runtime-packages.txt);
+# the suite also drives ffmpeg, dbus-daemon, playerctl and Xvfb.
 set -euo pipefail
 need=()
 for pkg in "$@"; do

@@ -40,7 +40,7 @@ class LibraryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in enumerate((240, 170, 170, 36, 110, 52, 60)):
+        for col, width in enumerate((200, 150, 150, 32, 90, 48, 56)):
             header.resizeSection(col, width)
         self.table.doubleClicked.connect(self._activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -29,7 +29,7 @@ class QueueView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 34), (2, 130), (3, 92), (4, 56)):
+        for col, width in ((0, 30), (2, 120), (3, 52), (4, 52)):
             header.resizeSection(col, width)
         self.table.doubleClicked.connect(self._activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -47,7 +47,7 @@ class QueueView(QWidget):
         self.actions_ = (play, remove, unpin)
         self.table.addActions(list(self.actions_))
         hint = QLabel(
-            "Up next, best first. ▲/▼: how far a song moved after your last play or skip. 📌: placed by you."
+            "Up next, best first. ▲/▼: how far a song moved after your last play or skip. ◆: placed by you."
         )
         hint.setWordWrap(True)
         hint.setEnabled(False)

@@ -39,12 +39,12 @@ class WeightTree(QTreeWidget):
         header = self.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # Fixed widths: with ResizeToContents every value written re-measures the whole column.
-        digits = self.fontMetrics().horizontalAdvance("-0.00000  ")
-        for col, width in (
-            (1, digits),
-            (2, digits),
-            (3, self.fontMetrics().horizontalAdvance("-127 × 0.00000  ")),
-        ):
+        fm = self.fontMetrics()
+        for col, sample in ((1, "-0.0000"), (2, "-0.0000"), (3, "-127 × 0.0000")):
+            width = (
+                max(fm.horizontalAdvance(sample), fm.horizontalAdvance(COLUMNS[col]))
+                + 3 * fm.averageCharWidth()
+            )
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         header.setStretchLastSection(False)

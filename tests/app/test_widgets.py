@@ -54,7 +54,7 @@ def test_dragging_in_the_queue_pins_and_delete_removes(qtbot: Any, player: Playe
     assert data.hasFormat(MIME)
     model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
     assert c.session.upcoming[0] == before[3]
-    assert model.data(model.index(0, 0)) == "📌" and c.session.queue.entries[0].pinned
+    assert model.data(model.index(0, 0)) == "◆" and c.session.queue.entries[0].pinned
     c.session.rerank()
     assert c.session.upcoming[0] == before[3], "a pinned song stays where the user put it"
     view.table.selectRow(1)
