@@ -1,12 +1,13 @@
 """The ``skipwise`` command: the player window, or a subcommand of the engine's CLI.
 
 ``skipwise`` alone (or with the window's own options, ``--demo``, ``--db``,
-``--no-scan``, ``--play``) opens the window; anything else is a subcommand and runs
-without loading Qt.
+``--no-scan``, ``--play``) opens the window; ``--self-test`` checks the
+installation headless; anything else is a subcommand and runs without loading Qt.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 
 GUI_OPTIONS = ("--demo", "--db", "--no-scan", "--play")
@@ -18,6 +19,10 @@ def wants_window(argv: list[str]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--self-test"]:
+        from app.self_test import run as self_test
+
+        return self_test()
     if wants_window(argv):
         from app.gui import run
 
@@ -28,4 +33,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    multiprocessing.freeze_support()  # analysis workers are spawned from the frozen app too
     sys.exit(main())
