@@ -14,6 +14,7 @@ given), and every time is the median of ``repeats`` passes:
 from __future__ import annotations
 
 import math
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.analysis.pool import AnalysisPool, Job, Outcome
+from engine.analysis.pool import AnalysisPool, Job, Outcome, default_workers
 from engine.features.decode import decode_whole, decode_windows, probe_duration
 from engine.features.names import FEATURE_NAMES
 from engine.features.windows import DEFAULT_PLAN
@@ -130,6 +131,7 @@ def bench_scan(
 ) -> dict[str, Any]:
     """Measure everything; ``tag_files=None`` skips the tag-scan part."""
     say = progress or (lambda _: None)
+    load_before = round(os.getloadavg()[0], 2)  # other work on the machine skews every time below
     folder = folder or assets_dir() / "demo"
     files = audio_files(folder)
     if not files:
@@ -146,14 +148,20 @@ def bench_scan(
         "whole_below_s": DEFAULT_PLAN.whole_below_s,
     }
     failures: list[str] = []
-    say("analysing, 1 worker")
-    one_s = _timed(lambda: _pool_seconds(timed_files, 1, failures), repeats)
-    say("analysing, 2 workers")
-    two_s = _timed(lambda: _pool_seconds(timed_files, 2, failures), repeats)
+    say("analysing with 1 and 2 workers")
+    # Passes alternate, so that anything else the machine does weighs on both alike.
+    passes = [
+        (_pool_seconds(timed_files, 1, failures), _pool_seconds(timed_files, 2, failures))
+        for _ in range(repeats)
+    ]
+    one_s = statistics.median(p[0] for p in passes)
+    two_s = statistics.median(p[1] for p in passes)
     say("windows against whole songs")
     whole, windowed, n_windowed = window_values(files)
     doc: dict[str, Any] = {
         "folder": str(folder),
+        "cores": default_workers(),
+        "load_average_before": load_before,
         "files": len(files),
         "library_seconds": round(sum(durations), 1),
         "passes_repeat_files": rounds,

@@ -120,6 +120,8 @@ def run_scan(args: argparse.Namespace) -> int:
         f"{doc['files']} songs, {doc['library_seconds'] / 60:.1f} min, in {doc['folder']}; "
         f"medians of {doc['repeats']} passes; windows: {plan['count']} x {plan['length_s']:g} s "
         f"(songs under {plan['whole_below_s']:g} s whole)\n"
+        f"{doc['cores']} cores, load average {doc['load_average_before']} before the run "
+        "(other work on the machine slows every number below)\n"
     )
     out.write(f"{'':28}{'x realtime/core':>16}{'songs/s':>10}\n")
     rows = (

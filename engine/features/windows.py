@@ -21,9 +21,9 @@ class WindowPlan:
     would cover most of the song anyway, and seeking would save little.
     """
 
-    count: int = 4
-    length_s: float = 6.0
-    whole_below_s: float = 36.0
+    count: int = 5
+    length_s: float = 5.0
+    whole_below_s: float = 37.5  # 1.5 times what the windows cover
 
     def __call__(self, duration_s: float) -> list[Window]:
         """The windows of a song of ``duration_s`` seconds, as (start_s, length_s) pairs."""
