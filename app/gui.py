@@ -182,6 +182,8 @@ def run(argv: list[str]) -> int:
         return 2
     if settings.problem:
         player.controller.message.emit(settings.problem)
+    if settings.window:
+        player.window.restore_layout(settings.window)
     if os.environ.get("SKIPWISE_REPORT_SHOWN"):
         report_first_paint(player.window, app)
     player.window.show()
@@ -189,6 +191,7 @@ def run(argv: list[str]) -> int:
         QTimer.singleShot(0, player.controller.play)
     code = app.exec()
     settings.volume = player.controller.volume()
+    settings.window = player.window.layout_state()
     save_settings(settings)
     player.close()
     lock.unlock()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -214,6 +214,18 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         now = self.controller.now
         self.setWindowTitle(f"{now.track.title} — {now.track.artist} · Skipwise" if now else "Skipwise")
+
+    def layout_state(self) -> str:
+        """Geometry and dock layout, base64, for the settings file."""
+        data = self.saveGeometry().toBase64().data() + b"|" + self.saveState().toBase64().data()
+        return data.decode("ascii")
+
+    def restore_layout(self, text: str) -> None:
+        geometry, _, state = text.encode("ascii", "ignore").partition(b"|")
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry))
+        if state:
+            self.restoreState(QByteArray.fromBase64(state))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.scan.cancel()

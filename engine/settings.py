@@ -23,6 +23,7 @@ class Settings:
     music_folders: list[str] = field(default_factory=list)
     volume: float = 0.8
     exploration: float = DEFAULT_EXPLORATION
+    window: str = ""  # the window's geometry and dock layout, opaque (base64) to the engine
     problem: str | None = field(default=None, compare=False)  # why the file on disk was not used
 
     def to_json(self) -> dict[str, Any]:
@@ -66,6 +67,10 @@ def _parse(doc: Any) -> Settings:
     if not (0.0 <= volume <= 1.0 and 0.0 <= exploration <= 5.0):
         raise ValueError("volume must be in [0, 1] and exploration in [0, 5]")
     out.volume, out.exploration = volume, exploration
+    window = doc.get("window", "")
+    if not isinstance(window, str):
+        raise TypeError("window must be a string")
+    out.window = window
     return out
 
 

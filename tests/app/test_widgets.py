@@ -187,3 +187,14 @@ def _answer(button: QMessageBox.StandardButton) -> str:
     text = box.text()
     box.button(button).click()
     return text
+
+
+def test_window_layout_is_saved_and_restored(player: Player) -> None:
+    window = player.window
+    window.resize(window.minimumSizeHint().width(), 560)  # the offscreen screen is only 800 px wide
+    state = window.layout_state()
+    window.dock.hide()
+    window.resize(window.width(), 480)
+    window.restore_layout(state)
+    assert window.dock.isVisibleTo(window) and window.height() == 560
+    window.restore_layout("garbage|not base64 at all")  # a damaged setting changes nothing

@@ -1,0 +1,27 @@
+"""Settings: saved atomically, read back, and a broken file is set aside, never silently overwritten."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.settings import Settings, load_settings, save_settings, settings_path
+
+
+def test_round_trip_in_the_config_dir(skipwise_home: Path) -> None:
+    s = Settings(music_folders=["/music", "/more music"], volume=0.3, exploration=0.5, window="abc|def")
+    save_settings(s)
+    assert settings_path() == skipwise_home / "config" / "settings.json"
+    assert load_settings() == s
+    assert load_settings(skipwise_home / "nowhere.json") == Settings(), "no file: defaults"
+
+
+def test_a_broken_file_is_reported_and_kept_aside(skipwise_home: Path) -> None:
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    path.write_text('{"music_folders": "not a list"')
+    s = load_settings()
+    assert s.music_folders == [] and s.problem is not None and "kept as settings.json.broken" in s.problem
+    assert (path.parent / "settings.json.broken").read_text() == '{"music_folders": "not a list"'
+    path.write_text('{"music_folders": ["/m"], "volume": 7}')
+    s = load_settings()
+    assert "volume must be in [0, 1]" in (s.problem or "") and s.volume == Settings().volume
