@@ -1,1 +1,1 @@
-"""Frozen audio features: their names, normalisation and (later) extraction."""
+"""Frozen audio features: their names, decoding, extraction (``extract.py``) and normalisation."""

@@ -60,9 +60,8 @@ def analyse_segments(segments: list[np.ndarray]) -> tuple[dict[str, float], dict
     AnalysisError
         When every stretch is silent (no block above -70 LUFS).
     """
-    segments = [
-        np.nan_to_num(np.asarray(y, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0) for y in segments
-    ]
+    # Float files can hold NaN or infinite samples: they count as the silence they should have been.
+    segments = [np.nan_to_num(np.asarray(y, dtype=np.float32), posinf=0.0, neginf=0.0) for y in segments]
     spec = spectra(segments)
     lvl = loudness.level(spec)
     if lvl.silent:
@@ -136,7 +135,6 @@ def warm_up() -> None:
     else:
         threadpool_limits(1)
     t = np.arange(3 * SR) / SR
-    tone = (0.1 * np.sin(2 * np.pi * 440.0 * t) * (1.0 + np.sign(np.sin(2 * np.pi * 2.0 * t)))).astype(
-        np.float32
-    )
-    analyse_segments([tone, tone[: SR // 2]])
+    pulsing = 1.0 + np.sign(np.sin(2 * np.pi * 2.0 * t))
+    tone = (0.1 * np.sin(2 * np.pi * 440.0 * t) * pulsing).astype(np.float32)
+    analyse_segments([tone, tone[: SR // 2]])  # two windows, one shorter than a tempo needs

@@ -5,7 +5,9 @@ only, averaged over bands), as in librosa's ``onset_strength``. Its
 autocorrelation, computed within each window and averaged over the windows,
 is scored at every candidate beat period together with two to four multiples
 of it (a comb: a real beat repeats), then weighted by Ellis's (2007) log-normal
-preference for periods near 0.5 s (120 BPM, one octave wide).
+preference for periods near 0.5 s (120 BPM, one octave wide). Where nothing
+repeats (noise, a drone, a window too short), the tempo is the preference's
+centre and the pulse clarity 0.
 """
 
 from __future__ import annotations
@@ -114,6 +116,8 @@ def rhythm(spec: Spectra, onset: np.ndarray, gate: np.ndarray) -> Rhythm:
     prior = np.exp(-0.5 * (np.log2(bpm / PRIOR_BPM) / PRIOR_OCTAVES) ** 2)
     score = np.maximum(comb, 0.0) * prior
     best = int(np.argmax(score))
+    if score[best] <= 0:  # noise or a drone: no period repeats
+        return Rhythm(tempo_bpm=PRIOR_BPM, pulse_clarity=0.0, onset_strength=strength)
     tempo = float(bpm[best])
     if 0 < best < bpm.size - 1:
         a, b, c = score[best - 1 : best + 2]
