@@ -128,7 +128,7 @@ def run_scan(args: argparse.Namespace) -> int:
         ("decode whole songs", doc["decode_x_realtime_per_core"], doc["decode_songs_per_second"]),
         ("decode windows only", doc["window_decode_x_realtime_per_core"], None),
         ("analysis, 1 worker", doc["analysis_x_realtime_per_core"], doc["songs_per_second"]),
-        ("analysis, 2 workers", None, doc["two_worker_songs_per_second"]),
+        ("analysis, 2 workers", doc["two_worker_x_realtime_per_core"], doc["two_worker_songs_per_second"]),
     )
     for label, x, songs in rows:
         xs = f"{x:15.0f}x" if x is not None else " " * 16
