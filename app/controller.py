@@ -28,7 +28,7 @@ from engine.queue.upcoming import Move
 from engine.store import heartbeat
 from engine.store.plays import PlayRecord
 from engine.store.scanning import set_status
-from engine.store.tracks import TrackRow, library_rows, track_row
+from engine.store.tracks import TrackRow, library_rows, library_version, track_row
 
 HEARTBEAT_MS = 2000
 RESTART_AFTER_MS = 3000  # "previous" later than this restarts the song instead of going back
@@ -87,6 +87,7 @@ class PlayerController(QObject):
         self.moves: dict[int, Move] = {}
         self.last_report: EventReport | None = None
         self.tracks: dict[int, TrackRow] = {}
+        self._library_version = library_version(db)
         self._reload_tracks()
         self._beat = QTimer(self, interval=HEARTBEAT_MS)
         self._beat.timeout.connect(self._heartbeat)
@@ -278,13 +279,18 @@ class PlayerController(QObject):
     # -------------------------------------------------------------------- library
 
     def refresh_library(self) -> None:
-        """Take in what the scanner stored (new tracks, new features)."""
-        changed = self.session.refresh_library()
-        self._reload_tracks()
-        if changed:  # row numbers and features moved: the old scores no longer apply
+        """Take in what the scanner stored (new tracks, new features); nothing when nothing changed."""
+        version = library_version(self.db)
+        if version == self._library_version:
+            return
+        tracks_changed = version[0] != self._library_version[0]
+        self._library_version = version
+        if self.session.refresh_library():  # row numbers and features moved: old scores no longer apply
             self.moves = {m.song: m for m in self.session.rerank()}
             self.queueChanged.emit()
-        self.libraryChanged.emit()
+        if tracks_changed:
+            self._reload_tracks()
+            self.libraryChanged.emit()
 
     def _reload_tracks(self) -> None:
         self.tracks = {t.id: t for t in library_rows(self.db)}

@@ -22,6 +22,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 def fold(text: str) -> str:
     """Lower-case without accents: ``Beyoncé`` and ``beyonce`` match."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -52,14 +54,22 @@ class LibraryModel(QAbstractTableModel):
         super().__init__(parent)
         self._all: list[TrackRow] = []
         self._haystack: list[str] = []
+        self._keys: dict[TrackRow, tuple] = {}  # sort key per column, kept across reloads
+        self._hay: dict[TrackRow, str] = {}
         self._rows: list[TrackRow] = []
         self._query = ""
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
-    def set_tracks(self, tracks: list[TrackRow]) -> None:
+    def set_tracks(self, tracks: list[TrackRow], *, sort: tuple[int, Qt.SortOrder] | None = None) -> None:
         self.beginResetModel()
+        if sort is not None:
+            self._sort = sort
         self._all = list(tracks)
-        self._haystack = [fold(f"{t.title}\n{t.artist}\n{t.album}\n{t.genre}") for t in self._all]
+        # Rows that did not change keep their folded text and keys: a rescan recomputes only new ones.
+        hay, keys = self._hay, self._keys
+        self._hay = {t: hay.get(t) or fold(f"{t.title}\n{t.artist}\n{t.album}\n{t.genre}") for t in self._all}
+        self._keys = {t: keys.get(t) or tuple(key(t) for _, _, key in COLUMNS) for t in self._all}
+        self._haystack = [self._hay[t] for t in self._all]
         self._rows = self._select()
         self.endResetModel()
 
@@ -84,6 +94,9 @@ class LibraryModel(QAbstractTableModel):
     def total(self) -> int:
         return len(self._all)
 
+    def tracks(self) -> list[TrackRow]:
+        return self._all
+
     def _select(self) -> list[TrackRow]:
         words = self._query.split()
         rows = (
@@ -93,7 +106,8 @@ class LibraryModel(QAbstractTableModel):
         )
         if self._sort is not None:
             column, order = self._sort
-            rows.sort(key=COLUMNS[column][2], reverse=order == Qt.SortOrder.DescendingOrder)
+            keys = self._keys
+            rows.sort(key=lambda t: keys[t][column], reverse=order == Qt.SortOrder.DescendingOrder)
         return rows
 
     # Qt's model interface
@@ -111,8 +125,7 @@ class LibraryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return str(COLUMNS[index.column()][1](track))
         if role == Qt.ItemDataRole.ToolTipRole:
-            extra = "" if track.analysed else "\n(audio features not analysed yet)"
-            return f"{track.path}{extra}"
+            return track.path
         if role == self.TrackIdRole:
             return track.id
         if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[index.column()][0] in (

@@ -19,17 +19,16 @@ import numpy as np
 import sqlite_utils
 
 from engine.atomic import write_text_atomic
-from engine.features.normalize import Normalizer
-from engine.learner.context import ContextState
-from engine.learner.labels import Ended, Kind, Label, label_play, replay_label
+from engine.learner.labels import Ended, Label, label_play, replay_label
 from engine.learner.learner import Learner, Update
 from engine.learner.profile import Mode, Profile, ProfileError
+from engine.library_snapshot import LibrarySnapshot, fold_plays, load_snapshot
 from engine.queue.ranker import DEFAULT_EXPLORATION, Ranker, Ranking
 from engine.queue.upcoming import Entry, Move, UpcomingQueue
 from engine.store import heartbeat
 from engine.store.plays import PlayRecord, insert_play
 from engine.store.profiles import load_profile, save_profile, undo_last
-from engine.store.tracks import LibraryArrays, load_library
+from engine.store.tracks import LibraryArrays
 
 
 @dataclass
@@ -77,43 +76,35 @@ class ListeningSession:
 
     def _load(self) -> None:
         """(Re)build the library arrays, the context memories and the ranker from the database."""
-        self.library: LibraryArrays = load_library(self.db)
-        self.index = self.library.index_of()
-        features = Normalizer.fit(self.library.raw).transform(self.library.raw)
-        self.context = ContextState(features, self.library.artist)
+        self._adopt(load_snapshot(self.db))
+
+    def _adopt(self, snap: LibrarySnapshot) -> None:
+        fold_plays(self.db, snap)  # plays stored while the snapshot was being built elsewhere
+        self.library: LibraryArrays = snap.library
+        self.index = snap.index
+        self.context = snap.context
         self.ranker = Ranker(self.learner, self.context, exploration=self.exploration, rng=self.rng)
-        self._previous_track: int | None = None
-        self._replay_history()
+        self._previous_track: int | None = snap.previous_track
 
-    def refresh_library(self) -> bool:
-        """Pick up tracks and features the scanner stored since the last load.
+    def adopt(self, snap: LibrarySnapshot) -> bool:
+        """Swap in a snapshot built from the database (on any thread, see ``load_snapshot``).
 
-        The queue keeps its songs (by track id) and its pins; the context
-        memories are rebuilt from the plays. Returns False when nothing changed.
+        The queue keeps its songs (by track id) and its pins. Returns False,
+        and changes nothing, when the library's tracks and features are the same.
         """
         old_ids, old_raw = self.library.ids, self.library.raw
-        queued = [(int(old_ids[e.song]), e.pinned) for e in self.queue.entries]
-        self._load()
-        if np.array_equal(old_ids, self.library.ids) and np.array_equal(
-            old_raw, self.library.raw, equal_nan=True
+        if np.array_equal(old_ids, snap.library.ids) and np.array_equal(
+            old_raw, snap.library.raw, equal_nan=True
         ):
             return False
+        queued = [(int(old_ids[e.song]), e.pinned) for e in self.queue.entries]
+        self._adopt(snap)
         self.queue.entries = [Entry(self.index[t], pinned) for t, pinned in queued if t in self.index]
         return True
 
-    def _replay_history(self) -> None:
-        """Rebuild the context memories from the stored plays (nothing is retrained)."""
-        rows = self.db.execute(
-            "SELECT track_id, session_id, started_at, listened_ms, label, label_kind FROM plays"
-            " ORDER BY started_at, id"
-        )
-        for track_id, session_id, started_at, listened_ms, label, kind in rows:
-            i = self.index.get(track_id)
-            if i is None:
-                continue
-            self.context.maybe_new_session(started_at, session_id)
-            self.context.record(i, started_at, label, Kind(kind), ended_at=started_at + listened_ms / 1000)
-            self._previous_track = track_id
+    def refresh_library(self) -> bool:
+        """Pick up tracks and features the scanner stored since the last load (see ``adopt``)."""
+        return self.adopt(load_snapshot(self.db))
 
     def record(self, play: PlayRecord, *, rerank: bool = True, back_to: int | None = None) -> EventReport:
         """Store one finished play, learn from it, save the profile and re-rank.

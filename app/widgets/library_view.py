@@ -64,10 +64,12 @@ class LibraryView(QWidget):
         self.reload()
 
     def reload(self) -> None:
+        tracks = list(self.controller.tracks.values())
+        if tracks == self.model.tracks():
+            return  # features filled in: nothing the table shows has changed
         selected = self.selected_ids()
-        self.model.set_tracks(list(self.controller.tracks.values()))
         header = self.table.horizontalHeader()
-        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.model.set_tracks(tracks, sort=(header.sortIndicatorSection(), header.sortIndicatorOrder()))
         for track_id in selected[:1]:
             row = self.model.row_of(track_id)
             if row is not None:

@@ -119,34 +119,29 @@ class TrackRow:
     track_number: int | None
     duration_ms: int
     path: str
-    analysed: bool
+
+
+_ROW_SQL = """SELECT id, coalesce(title, ''), coalesce(artist, ''), coalesce(album, ''), coalesce(genre, ''),
+                     year, track_number, coalesce(duration_ms, 0), path FROM tracks"""
+
+
+def _row(r: tuple) -> TrackRow:
+    return TrackRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], from_db(r[8]))
 
 
 def library_rows(db: sqlite_utils.Database) -> list[TrackRow]:
-    """Every playable track (``status = 'ok'``), ordered by artist, album and track number."""
-    rows = db.execute(
-        """SELECT tracks.id, coalesce(tracks.title, ''), coalesce(tracks.artist, ''),
-                  coalesce(tracks.album, ''), coalesce(tracks.genre, ''), tracks.year, tracks.track_number,
-                  coalesce(tracks.duration_ms, 0), tracks.path, features.track_id IS NOT NULL
-           FROM tracks LEFT JOIN features ON features.track_id = tracks.id
-           WHERE tracks.status = 'ok'
-           ORDER BY lower(coalesce(tracks.artist, '')), lower(coalesce(tracks.album, '')),
-                    tracks.track_number, tracks.id"""
-    ).fetchall()
-    return [TrackRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], from_db(r[8]), bool(r[9])) for r in rows]
+    """Every playable track (``status = 'ok'``), by id (views sort as they like)."""
+    return [_row(r) for r in db.execute(_ROW_SQL + " WHERE status = 'ok' ORDER BY id").fetchall()]
 
 
 def track_row(db: sqlite_utils.Database, track_id: int) -> TrackRow | None:
     """One track by id, whatever its status (None when there is no such track)."""
-    r = db.execute(
-        """SELECT tracks.id, coalesce(tracks.title, ''), coalesce(tracks.artist, ''),
-                  coalesce(tracks.album, ''), coalesce(tracks.genre, ''), tracks.year, tracks.track_number,
-                  coalesce(tracks.duration_ms, 0), tracks.path, features.track_id IS NOT NULL
-           FROM tracks LEFT JOIN features ON features.track_id = tracks.id WHERE tracks.id = ?""",
-        (track_id,),
-    ).fetchone()
-    return (
-        None
-        if r is None
-        else TrackRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], from_db(r[8]), bool(r[9]))
-    )
+    r = db.execute(_ROW_SQL + " WHERE id = ?", (track_id,)).fetchone()
+    return None if r is None else _row(r)
+
+
+def library_version(db: sqlite_utils.Database) -> tuple[tuple, tuple]:
+    """Cheap fingerprints of (the tracks, the features): equal means nothing to reload."""
+    tracks = db.execute("SELECT count(*), max(updated_at), sum(status = 'ok') FROM tracks").fetchone()
+    features = db.execute("SELECT count(*), max(analysed_at) FROM features").fetchone()
+    return tuple(tracks), tuple(features)
