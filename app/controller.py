@@ -20,6 +20,8 @@ import sqlite_utils
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.audio import AudioPlayer
+from app.library_model import TrackIndex
+from app.refresh_job import PreparedLibrary, RefreshJob
 from engine.learner.explain import Part, top_reasons
 from engine.learner.profile import Mode
 from engine.listen_clock import ListenClock
@@ -66,6 +68,7 @@ class PlayerController(QObject):
     libraryChanged = Signal()
     volumeChanged = Signal(float)
     message = Signal(str)
+    refreshed = Signal()  # a background library refresh was taken in (and no other is pending)
 
     def __init__(
         self,
@@ -86,8 +89,12 @@ class PlayerController(QObject):
         self.history: list[int] = []  # track ids heard before the current one, newest last
         self.moves: dict[int, Move] = {}
         self.last_report: EventReport | None = None
+        self.db_path = Path(db.execute("PRAGMA database_list").fetchone()[2])
         self.tracks: dict[int, TrackRow] = {}
+        self.track_index: TrackIndex | None = None  # search keys prepared with the tracks, if any
         self._library_version = library_version(db)
+        self._refresh_job: RefreshJob | None = None
+        self._refresh_again = False
         self._reload_tracks()
         self._beat = QTimer(self, interval=HEARTBEAT_MS)
         self._beat.timeout.connect(self._heartbeat)
@@ -279,17 +286,52 @@ class PlayerController(QObject):
     # -------------------------------------------------------------------- library
 
     def refresh_library(self) -> None:
-        """Take in what the scanner stored (new tracks, new features); nothing when nothing changed."""
+        """Take in what the scanner stored (new tracks, new features), now, on this thread."""
         version = library_version(self.db)
-        if version == self._library_version:
+        if version != self._library_version:
+            self._take_in(version, self.session.refresh_library(), library_rows(self.db), None)
+
+    def refresh_library_in_background(self) -> None:
+        """The same, with the reading done by a worker thread (what a running scan uses)."""
+        if self._refresh_job is not None:
+            self._refresh_again = True
             return
+        self._refresh_again = False
+        job = RefreshJob(self.db_path, self)
+        job.done.connect(self._on_prepared)
+        job.crashed.connect(lambda reason: self._on_refresh_done(f"Could not reload the library: {reason}"))
+        self._refresh_job = job
+        job.start()
+
+    def _on_prepared(self, prepared: PreparedLibrary) -> None:
+        if prepared.version != self._library_version:
+            changed = self.session.adopt(prepared.snapshot)
+            self._take_in(prepared.version, changed, prepared.tracks, prepared.index)
+        self._on_refresh_done(None)
+
+    def _on_refresh_done(self, problem: str | None) -> None:
+        job, self._refresh_job = self._refresh_job, None
+        if job is not None:
+            job.wait()
+            job.deleteLater()
+        if problem:
+            self.message.emit(problem)
+        if self._refresh_again:
+            self.refresh_library_in_background()
+        else:
+            self.refreshed.emit()
+
+    def _take_in(
+        self, version: tuple, changed: bool, tracks: list[TrackRow], index: TrackIndex | None
+    ) -> None:
         tracks_changed = version[0] != self._library_version[0]
         self._library_version = version
-        if self.session.refresh_library():  # row numbers and features moved: old scores no longer apply
+        if changed:  # row numbers and features moved: the old scores no longer apply
             self.moves = {m.song: m for m in self.session.rerank()}
             self.queueChanged.emit()
         if tracks_changed:
-            self._reload_tracks()
+            self.tracks = {t.id: t for t in tracks}
+            self.track_index = index
             self.libraryChanged.emit()
 
     def _reload_tracks(self) -> None:
@@ -301,6 +343,9 @@ class PlayerController(QObject):
         """The app closes: a play in progress is stored as ``closed``."""
         self._finish("closed", rerank=False)
         self.audio.stop()
+        if self._refresh_job is not None:
+            self._refresh_again = False
+            self._refresh_job.wait()
 
     # ------------------------------------------------------------------ internals
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -47,6 +48,23 @@ COLUMNS: tuple[tuple[str, Callable[[TrackRow], Any], Callable[[TrackRow], Any]],
 )
 
 
+@dataclass
+class TrackIndex:
+    """Folded search text and sort keys per track; pure Python, so it can be built on any thread."""
+
+    hay: dict[TrackRow, str] = field(default_factory=dict)
+    keys: dict[TrackRow, tuple] = field(default_factory=dict)
+
+
+def index_tracks(tracks: list[TrackRow], previous: TrackIndex | None = None) -> TrackIndex:
+    """The index of ``tracks``, reusing what ``previous`` already computed for unchanged rows."""
+    old = previous or TrackIndex()
+    return TrackIndex(
+        {t: old.hay.get(t) or fold(f"{t.title}\n{t.artist}\n{t.album}\n{t.genre}") for t in tracks},
+        {t: old.keys.get(t) or tuple(key(t) for _, _, key in COLUMNS) for t in tracks},
+    )
+
+
 class LibraryModel(QAbstractTableModel):
     TrackIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -54,22 +72,27 @@ class LibraryModel(QAbstractTableModel):
         super().__init__(parent)
         self._all: list[TrackRow] = []
         self._haystack: list[str] = []
-        self._keys: dict[TrackRow, tuple] = {}  # sort key per column, kept across reloads
-        self._hay: dict[TrackRow, str] = {}
+        self._index = TrackIndex()
         self._rows: list[TrackRow] = []
         self._query = ""
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
-    def set_tracks(self, tracks: list[TrackRow], *, sort: tuple[int, Qt.SortOrder] | None = None) -> None:
+    def set_tracks(
+        self,
+        tracks: list[TrackRow],
+        *,
+        sort: tuple[int, Qt.SortOrder] | None = None,
+        index: TrackIndex | None = None,
+    ) -> None:
+        """Show ``tracks``; ``index`` may bring their search text and keys already computed."""
         self.beginResetModel()
         if sort is not None:
             self._sort = sort
         self._all = list(tracks)
-        # Rows that did not change keep their folded text and keys: a rescan recomputes only new ones.
-        hay, keys = self._hay, self._keys
-        self._hay = {t: hay.get(t) or fold(f"{t.title}\n{t.artist}\n{t.album}\n{t.genre}") for t in self._all}
-        self._keys = {t: keys.get(t) or tuple(key(t) for _, _, key in COLUMNS) for t in self._all}
-        self._haystack = [self._hay[t] for t in self._all]
+        if index is None or any(t not in index.keys for t in self._all):
+            index = index_tracks(self._all, self._index)
+        self._index = index
+        self._haystack = [index.hay[t] for t in self._all]
         self._rows = self._select()
         self.endResetModel()
 
@@ -106,7 +129,7 @@ class LibraryModel(QAbstractTableModel):
         )
         if self._sort is not None:
             column, order = self._sort
-            keys = self._keys
+            keys = self._index.keys
             rows.sort(key=lambda t: keys[t][column], reverse=order == Qt.SortOrder.DescendingOrder)
         return rows
 

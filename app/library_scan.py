@@ -39,7 +39,7 @@ class LibraryScan(QObject):
         self.analyser = analyser
         self.job: ScanJob | None = None
         self._refresh = QTimer(self, singleShot=True, interval=REFRESH_EVERY_MS)
-        self._refresh.timeout.connect(controller.refresh_library)
+        self._refresh.timeout.connect(controller.refresh_library_in_background)
 
     def running(self) -> bool:
         return self.job is not None and self.job.isRunning()
@@ -49,7 +49,7 @@ class LibraryScan(QObject):
             return False
         job = ScanJob(self.db_path, folders, workers=self.workers, analyser=self.analyser)
         job.progress.connect(self._on_progress)
-        job.tagsStored.connect(self.controller.refresh_library)
+        job.tagsStored.connect(self.controller.refresh_library_in_background)
         job.done.connect(self._on_done)
         job.crashed.connect(self._on_crashed)
         self.job = job
@@ -67,17 +67,24 @@ class LibraryScan(QObject):
             self._refresh.start()
 
     def _on_done(self, result: ScanResult) -> None:
-        self._refresh.stop()
-        self.controller.refresh_library()
         failed = f", {len(result.failed)} could not be used" if result.failed else ""
-        self.controller.message.emit(
+        self._finish(
             f"Library: {result.files} files, {result.added} new, {result.missing} missing, "
-            f"{result.analysed} analysed{failed}."
+            f"{result.analysed} analysed{failed}.",
+            result,
         )
-        self.finished.emit(result)
 
     def _on_crashed(self, reason: str) -> None:
+        self._finish(f"The library scan stopped: {reason}", None)
+
+    def _finish(self, text: str, result: ScanResult | None) -> None:
+        """Announce the end once the player has taken in everything the scan stored."""
         self._refresh.stop()
-        self.controller.refresh_library()
-        self.controller.message.emit(f"The library scan stopped: {reason}")
-        self.finished.emit(None)
+
+        def taken_in() -> None:
+            self.controller.refreshed.disconnect(taken_in)
+            self.controller.message.emit(text)
+            self.finished.emit(result)
+
+        self.controller.refreshed.connect(taken_in)
+        self.controller.refresh_library_in_background()

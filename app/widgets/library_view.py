@@ -69,7 +69,11 @@ class LibraryView(QWidget):
             return  # features filled in: nothing the table shows has changed
         selected = self.selected_ids()
         header = self.table.horizontalHeader()
-        self.model.set_tracks(tracks, sort=(header.sortIndicatorSection(), header.sortIndicatorOrder()))
+        self.model.set_tracks(
+            tracks,
+            sort=(header.sortIndicatorSection(), header.sortIndicatorOrder()),
+            index=self.controller.track_index,
+        )
         for track_id in selected[:1]:
             row = self.model.row_of(track_id)
             if row is not None:

@@ -53,3 +53,9 @@ def player(qtbot: object, db_path: Path) -> Iterator[Player]:
     p.window.show()
     yield p
     p.close()
+
+
+# How long a test waits for something that should happen (playback starting, a D-Bus reply) before it
+# calls it a hang. A guard against hanging forever, not a speed requirement: generous on a busy machine.
+WAIT_MS = 30_000
+WAIT_S = 600

@@ -18,6 +18,7 @@ from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 from app.gui import Player, open_player
 from app.mpris import spec
 from engine.store.plays import list_plays
+from tests.app.conftest import WAIT_MS, WAIT_S
 from tests.app.test_player_e2e import assert_queue_follows_new_scores
 
 PLAYER = DBusAddress(spec.OBJECT_PATH, bus_name=spec.BUS_NAME, interface=spec.PLAYER_IFACE)
@@ -56,20 +57,20 @@ class Client:
 
     def __init__(self) -> None:
         self.pool = ThreadPoolExecutor(1)
-        self.conn = self.pool.submit(open_dbus_connection, "SESSION").result(5)
+        self.conn = self.pool.submit(open_dbus_connection, "SESSION").result(WAIT_S)
 
     def call(self, address: DBusAddress, method: str, signature: str | None = None, *args: Any) -> Future:
         msg = new_method_call(address, method, signature, args)
-        return self.pool.submit(self.conn.send_and_get_reply, msg, timeout=10)
+        return self.pool.submit(self.conn.send_and_get_reply, msg, timeout=WAIT_S)
 
     def close(self) -> None:
-        self.pool.submit(self.conn.close).result(5)
+        self.pool.submit(self.conn.close).result(WAIT_S)
         self.pool.shutdown()
 
 
 def wait(qtbot: Any, future: Future) -> Any:
     """The reply's body once it arrives (the player's event loop runs meanwhile); D-Bus errors raise."""
-    qtbot.waitUntil(future.done, timeout=10_000)
+    qtbot.waitUntil(future.done, timeout=WAIT_MS)
     return unwrap_msg(future.result())
 
 
@@ -81,7 +82,7 @@ def test_mpris_next_is_the_same_skip_as_the_button(qtbot: Any, bus_player: Playe
         rule = MatchRule(
             type="signal", interface=spec.PROPS_IFACE, member="PropertiesChanged", path=spec.OBJECT_PATH
         )
-        client.pool.submit(lambda: _add_match(watcher, rule)).result(5)
+        client.pool.submit(lambda: _add_match(watcher, rule)).result(WAIT_S)
 
         (props,) = wait(qtbot, client.call(PROPS, "GetAll", "s", spec.PLAYER_IFACE))
         assert props["PlaybackStatus"] == ("s", "Stopped")
@@ -89,7 +90,7 @@ def test_mpris_next_is_the_same_skip_as_the_button(qtbot: Any, bus_player: Playe
         assert props["CanGoNext"] == ("b", True)
 
         wait(qtbot, client.call(PLAYER, "Play"))
-        qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 1000, timeout=15_000)
+        qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 1000, timeout=WAIT_MS)
         ((sig, status),) = wait(qtbot, client.call(PROPS, "Get", "ss", spec.PLAYER_IFACE, "PlaybackStatus"))
         assert (sig, status) == ("s", "Playing")
         ((_, meta),) = wait(qtbot, client.call(PROPS, "Get", "ss", spec.PLAYER_IFACE, "Metadata"))
@@ -104,7 +105,7 @@ def test_mpris_next_is_the_same_skip_as_the_button(qtbot: Any, bus_player: Playe
         assert position >= 1_000_000, "Position in microseconds"
 
         weights = c.session.learner.weights.copy()
-        with qtbot.waitSignal(c.learned, timeout=5000):
+        with qtbot.waitSignal(c.learned, timeout=WAIT_MS):
             future = client.call(PLAYER, "Next")
         wait(qtbot, future)
         (play,) = [p for p in list_plays(bus_player.db) if p["track_id"] == skipped.id]
@@ -117,7 +118,7 @@ def test_mpris_next_is_the_same_skip_as_the_button(qtbot: Any, bus_player: Playe
         new_ids = [ch["Metadata"][1]["mpris:trackid"][1] for _, ch, _ in changed if "Metadata" in ch]
         assert spec.track_path(c.now.track.id) in new_ids, "PropertiesChanged announced the new song"  # type: ignore[union-attr]
         assert all(iface == spec.PLAYER_IFACE for iface, _, _ in changed)
-        client.pool.submit(watcher.close).result(5)
+        client.pool.submit(watcher.close).result(WAIT_S)
     finally:
         client.close()
 
@@ -129,16 +130,16 @@ def test_volume_seek_and_pause_from_the_bus(qtbot: Any, bus_player: Player) -> N
         wait(qtbot, client.call(PROPS, "Set", "ssv", spec.PLAYER_IFACE, "Volume", ("d", 0.25)))
         assert c.volume() == pytest.approx(0.25)
         wait(qtbot, client.call(PLAYER, "Play"))
-        qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 300, timeout=15_000)
+        qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 300, timeout=WAIT_MS)
         wait(qtbot, client.call(PLAYER, "Seek", "x", 10_000_000))
         assert c.position() >= 10_000
         track = spec.track_path(c.now.track.id)  # type: ignore[union-attr]
         wait(qtbot, client.call(PLAYER, "SetPosition", "ox", track, 2_000_000))
-        qtbot.waitUntil(lambda: 2000 <= c.position() < 5000, timeout=5000)
+        qtbot.waitUntil(lambda: 2000 <= c.position() < 5000, timeout=WAIT_MS)
         wait(qtbot, client.call(PLAYER, "SetPosition", "ox", "/org/skipwise/track/999999", 0))
         assert c.position() >= 2000, "a position for another track is ignored"
         wait(qtbot, client.call(PLAYER, "PlayPause"))
-        qtbot.waitUntil(lambda: not c.is_playing(), timeout=5000)
+        qtbot.waitUntil(lambda: not c.is_playing(), timeout=WAIT_MS)
         assert list_plays(bus_player.db) == [], "pausing ends nothing"
         with pytest.raises(DBusErrorResponse, match="NoSuchThing"):
             wait(qtbot, client.call(PROPS, "Get", "ss", spec.PLAYER_IFACE, "NoSuchThing"))
@@ -155,17 +156,17 @@ def test_playerctl_the_client_desktops_use_controls_the_player(qtbot: Any, bus_p
 
     def run(*args: str) -> str:
         proc = playerctl(*args)
-        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=WAIT_MS)
         return proc.stdout.read().strip()  # type: ignore[union-attr]
 
     assert run("status") == "Stopped"
     run("play")
-    qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 1000, timeout=15_000)
+    qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 1000, timeout=WAIT_MS)
     assert run("status") == "Playing"
     assert run("metadata", "title") == c.now.track.title  # type: ignore[union-attr]
     skipped = c.now.track.id  # type: ignore[union-attr]
     run("next")
-    qtbot.waitUntil(lambda: any(p["track_id"] == skipped for p in list_plays(bus_player.db)), timeout=5000)
+    qtbot.waitUntil(lambda: any(p["track_id"] == skipped for p in list_plays(bus_player.db)), timeout=WAIT_MS)
     assert list_plays(bus_player.db)[-1]["ended"] == "skip"
 
 
@@ -189,4 +190,4 @@ def _drain_signals(qtbot: Any, client: Client, conn: Any) -> list[tuple]:
             if msg.header.fields.get(3) == "PropertiesChanged":  # 3: member
                 out.append(msg.body)
 
-    return client.pool.submit(drain).result(10)
+    return client.pool.submit(drain).result(WAIT_S)

@@ -15,6 +15,7 @@ from app.controller import PlayerController
 from app.gui import Player
 from engine.store.plays import list_plays
 from engine.store.profiles import load_profile
+from tests.app.conftest import WAIT_MS
 
 ROOT = Path(__file__).parents[2]
 
@@ -22,7 +23,7 @@ ROOT = Path(__file__).parents[2]
 def play_for(qtbot: object, c: PlayerController, ms: int) -> None:
     """Start the queue and wait until the player's real position passes ``ms``."""
     c.play()
-    qtbot.waitUntil(lambda: c.is_playing() and c.position() >= ms, timeout=15_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: c.is_playing() and c.position() >= ms, timeout=WAIT_MS)  # type: ignore[attr-defined]
 
 
 def assert_queue_follows_new_scores(c: PlayerController, play: dict) -> None:
@@ -46,7 +47,7 @@ def check_skip(qtbot: object, player: Player, press_next: object) -> None:
     play_for(qtbot, c, 1000)
     skipped = c.now.track  # type: ignore[union-attr]
     position = c.position()
-    with qtbot.waitSignal(c.learned, timeout=5000):  # type: ignore[attr-defined]
+    with qtbot.waitSignal(c.learned, timeout=WAIT_MS):  # type: ignore[attr-defined]
         press_next()  # type: ignore[operator]
     (play,) = [p for p in list_plays(player.db) if p["track_id"] == skipped.id]
     assert play["ended"] == "skip"
@@ -87,7 +88,7 @@ def test_a_play_to_the_end_is_a_play_through(qtbot: object, player: Player) -> N
     play_for(qtbot, c, 300)
     track = c.now.track  # type: ignore[union-attr]
     c.seek(track.duration_ms - 1500)
-    with qtbot.waitSignal(c.learned, timeout=10_000):  # type: ignore[attr-defined]
+    with qtbot.waitSignal(c.learned, timeout=WAIT_MS):  # type: ignore[attr-defined]
         pass
     (play,) = [p for p in list_plays(player.db) if p["track_id"] == track.id]
     assert play["ended"] == "end" and play["label"] == 1.0
@@ -100,12 +101,12 @@ def test_pausing_is_never_a_skip_and_paused_time_is_not_heard(qtbot: object, pla
     c = player.controller
     play_for(qtbot, c, 500)
     c.pause()
-    qtbot.waitUntil(lambda: not c.is_playing(), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not c.is_playing(), timeout=WAIT_MS)  # type: ignore[attr-defined]
     paused_at = c.position()
     qtbot.wait(1500)  # type: ignore[attr-defined]
     assert c.position() == pytest.approx(paused_at, abs=50)
     c.play()
-    qtbot.waitUntil(lambda: c.position() >= paused_at + 500, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: c.position() >= paused_at + 500, timeout=WAIT_MS)  # type: ignore[attr-defined]
     c.next()
     play = list_plays(player.db)[-1]
     assert play["ended"] == "skip"
@@ -135,7 +136,7 @@ def test_picking_from_the_library_and_going_back(qtbot: object, player: Player) 
     second = c.now.track.id  # type: ignore[union-attr]
     assert second != first and c.now.track.title == "Hummingbird Engine"  # type: ignore[union-attr]
     assert list_plays(player.db)[-1]["ended"] == "pick"
-    qtbot.waitUntil(lambda: c.is_playing(), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: c.is_playing(), timeout=WAIT_MS)  # type: ignore[attr-defined]
     c.previous()  # within 3 s: back to the song before
     assert c.now.track.id == first  # type: ignore[union-attr]
     assert c.session.upcoming[0] == second, "the song that was left comes up next"

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.gui import open_player
 from engine.store.plays import list_plays
+from tests.app.conftest import WAIT_MS, WAIT_S
 
 ROOT = Path(__file__).parents[2]
 
@@ -37,7 +38,7 @@ def test_a_killed_player_loses_at_most_the_last_beat(qtbot: Any, db_path: Path, 
     )  # fmt: skip
     try:
         beat = None
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + WAIT_S
         while time.monotonic() < deadline and proc.poll() is None:
             beat = _beat(db_path)
             if beat is not None and beat[1] >= 2500:
@@ -58,7 +59,7 @@ def test_a_killed_player_loses_at_most_the_last_beat(qtbot: Any, db_path: Path, 
         assert play["listened_ms"] >= listened >= 2500, "at most the time since the last beat is lost"
         assert player.controller.session.recovered == [play["id"]]
         assert player.db.execute("SELECT count(*) FROM heartbeat").fetchone()[0] == 0
-        with qtbot.waitSignal(player.controller.message, timeout=2000) as blocker:
+        with qtbot.waitSignal(player.controller.message, timeout=WAIT_MS) as blocker:
             pass
         assert "Recovered 1 play" in blocker.args[0]
     finally:

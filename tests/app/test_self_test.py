@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.app.conftest import WAIT_S
+
 ROOT = Path(__file__).parents[2]
 
 
@@ -14,7 +16,7 @@ def test_self_test_passes_and_says_what_it_did(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SKIPWISE_HOME": str(tmp_path / "unused")}
     out = subprocess.run(
         [sys.executable, "-m", "app.launcher", "--self-test"],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=300, check=False,
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=WAIT_S, check=False,
     )  # fmt: skip
     lines = [line for line in out.stdout.splitlines() if line.startswith("skipwise self-test")]
     assert out.returncode == 0, out.stdout + out.stderr[-3000:]

@@ -13,6 +13,7 @@ from app.gui import Player
 from engine.demo import bundled_demo
 from engine.store.plays import list_plays
 from engine.store.tracks import add_tracks
+from tests.app.conftest import WAIT_MS
 
 
 def _queue_first(player: Player, path: Path, title: str) -> int:
@@ -40,7 +41,7 @@ def test_an_unplayable_song_is_passed_over(qtbot: Any, player: Player, tmp_path:
     messages: list[str] = []
     c.message.connect(messages.append)
     c.play()
-    qtbot.waitUntil(lambda: c.now is not None and c.now.track.id != bad and c.is_playing(), timeout=15_000)
+    qtbot.waitUntil(lambda: c.now is not None and c.now.track.id != bad and c.is_playing(), timeout=WAIT_MS)
     (play,) = [p for p in list_plays(player.db) if p["track_id"] == bad]
     assert (play["ended"], play["label"], play["label_kind"]) == ("error", None, "no_label"), (
         "not a user skip"

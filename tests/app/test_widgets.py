@@ -17,6 +17,7 @@ from app.queue_model import MIME
 from app.theme import apply_scheme, is_dark
 from app.welcome import WelcomeDialog
 from engine.learner.params import GROUPS, LABELS
+from tests.app.conftest import WAIT_MS
 from tests.app.test_player_e2e import play_for
 
 
@@ -90,7 +91,7 @@ def test_the_weight_panel_shows_42_labelled_weights_and_the_last_change(qtbot: A
     assert len(tree.items) == 42 and tree.items[0].toolTip(0) == LABELS[0]
     c = player.controller
     play_for(qtbot, c, 800)
-    with qtbot.waitSignal(c.learned, timeout=5000):
+    with qtbot.waitSignal(c.learned, timeout=WAIT_MS):
         c.next()
     w = c.session.learner.weights
     delta = c.last_report.updates[-1].delta  # type: ignore[union-attr]
@@ -151,9 +152,9 @@ def test_every_shortcut_is_bound_and_space_plays(qtbot: Any, player: Player) -> 
         assert action.shortcuts() == [QKeySequence(k) for k in keys], label
     window.queue.table.setFocus()
     QTest.keyClick(window.queue.table, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: player.controller.is_playing(), timeout=10_000)
+    qtbot.waitUntil(lambda: player.controller.is_playing(), timeout=WAIT_MS)
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is window.library.search
     volume = player.controller.volume()

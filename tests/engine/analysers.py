@@ -42,3 +42,9 @@ def record_pid(path: str) -> Result:
         f.write(f"{os.getpid()}\n")
     time.sleep(0.05)
     return by_name(path)
+
+
+def slow(path: str) -> Result:
+    """Like ``by_name`` after two seconds: a file whose analysis takes a while."""
+    time.sleep(2.0)
+    return by_name(path)
