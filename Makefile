@@ -5,14 +5,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+PACKAGE_STAMP := $(VENV)/.installed-package
 # Debian packages: what the bundled Qt needs to open a window, and what the suite drives
 # (ffmpeg makes test audio, a private D-Bus and playerctl for MPRIS, Xvfb for the screenshot).
 QT_PACKAGES := $(shell grep -v '^\#' packaging/qt-runtime-packages.txt)
-TEST_PACKAGES := ffmpeg util-linux dbus-daemon playerctl xvfb xauth
+# `make package`: strip and readelf, the validators of the desktop file and metainfo, and the system
+# libraries the .deb depends on beyond Qt's (the build checks that each one it links is declared).
+PACKAGE_BUILD_PACKAGES := binutils desktop-file-utils appstream \
+	$(shell sed -e '/^\#/d' -e 's/.*| *//' packaging/deb-depends.txt)
+TEST_PACKAGES := ffmpeg util-linux dbus-daemon playerctl xvfb xauth $(PACKAGE_BUILD_PACKAGES)
 # `make run` keeps the demo's database and settings inside the checkout.
 RUN_HOME := $(CURDIR)/.home
 
-.PHONY: run test lint bench screenshot clean system-deps run-deps
+.PHONY: run test lint bench screenshot clean system-deps run-deps package package-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +28,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,bench]'
-	touch $@ $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench,package]'
+	touch $@ $(STAMP) $(PACKAGE_STAMP)
+
+$(PACKAGE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[package]'
+	touch $@
 
 ## run: set everything up and open the player on the bundled demo library
 ## (without a display it says so and shows the learner in the terminal instead)
@@ -45,6 +54,13 @@ test: $(TEST_STAMP) system-deps
 screenshot: $(TEST_STAMP) system-deps
 	xvfb-run --auto-servernum --server-args="-screen 0 1440x900x24" \
 		$(BIN)/python tools/screenshot.py docs/screenshot.png
+
+## package: the .deb and the portable .tar.gz in dist/ (PyInstaller; nothing is redone when up to date)
+package: $(PACKAGE_STAMP) package-deps
+	$(BIN)/python packaging/build.py
+
+package-deps:
+	@bash packaging/ensure-system-deps.sh $(QT_PACKAGES) $(PACKAGE_BUILD_PACKAGES)
 
 system-deps:
 	@bash packaging/ensure-system-deps.sh $(QT_PACKAGES) $(TEST_PACKAGES)

@@ -1,0 +1,176 @@
+"""The installable packages: built by `make package`'s entry point, unpacked, run with a bare environment.
+
+"Bare" means what a fresh login gives a program and nothing from this checkout:
+PATH=/usr/bin:/bin, a new empty HOME as the working directory, no virtualenv,
+no PYTHONPATH. The build is reused when dist/ is up to date with the checkout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+PACKAGING = ROOT / "packaging"
+DIST = ROOT / "dist"
+ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+METAINFO = "io.github.skipwise.Skipwise.metainfo.xml"
+MAX_DEB_BYTES = 200 * 1000 * 1000
+
+pytestmark = pytest.mark.slow
+
+
+def bare_env(home: Path, **extra: str) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home), **extra}
+
+
+def run_bare(exe: Path, *args: str, home: Path, wrapper: tuple[str, ...] = (), **extra: str):
+    home.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(
+        [*wrapper, str(exe), *args], env=bare_env(home, **extra), cwd=home,
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def assert_self_test_passed(out: subprocess.CompletedProcess) -> None:
+    lines = [line for line in out.stdout.splitlines() if line.startswith("skipwise self-test")]
+    assert out.returncode == 0, out.stdout + out.stderr[-4000:]
+    (line,) = lines
+    assert line.startswith("skipwise self-test PASSED: scan 14/14 analysed"), line
+    assert "50 plays" in line and "played 1.0 s" in line, line
+
+
+def relations(depends: str) -> set[str]:
+    """Package names in a Depends field, alternatives included, versions dropped."""
+    return {alt.split("(")[0].strip() for rel in depends.split(",") for alt in rel.split("|")}
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    import importlib.util
+
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.fail("PyInstaller is not installed: `make test` installs it (pip install -e '.[package]')")
+    done = subprocess.run(
+        [sys.executable, str(PACKAGING / "build.py")], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-6000:]
+    return json.loads((DIST / "package-manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def deb(manifest: dict) -> Path:
+    return DIST / manifest["deb"]
+
+
+@pytest.fixture(scope="module")
+def deb_root(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("deb-root")
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    return root
+
+
+@pytest.fixture(scope="module")
+def tar_root(manifest: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("portable")
+    subprocess.run(["tar", "-C", str(root), "-xzf", str(DIST / manifest["tarball"])], check=True)
+    return root
+
+
+def test_the_deb_runs_its_self_test_from_an_unpacked_root(deb_root: Path, tmp_path: Path) -> None:
+    launcher = deb_root / "usr" / "bin" / "skipwise"
+    assert launcher.is_symlink() and not os.readlink(launcher).startswith("/")
+    out = run_bare(launcher, "--self-test", home=tmp_path / "home", QT_QPA_PLATFORM="offscreen")
+    assert_self_test_passed(out)
+
+
+def test_the_portable_archive_runs_from_any_folder(tar_root: Path, manifest: dict, tmp_path: Path) -> None:
+    (folder,) = tar_root.iterdir()
+    assert folder.name == f"skipwise-{manifest['version']}-linux-x86_64"
+    assert (folder / "_internal" / "assets" / "demo" / "truth.json").is_file()
+    out = run_bare(folder / "skipwise", "--self-test", home=tmp_path / "home", QT_QPA_PLATFORM="offscreen")
+    assert_self_test_passed(out)
+
+
+def test_the_window_opens_on_x11_with_the_system_libraries(deb_root: Path, tmp_path: Path) -> None:
+    # The xcb platform plugin, fonts and GL come from the system packages the .deb depends on.
+    out = run_bare(
+        deb_root / "usr" / "bin" / "skipwise", "--demo", "--no-scan", home=tmp_path / "home",
+        wrapper=("xvfb-run", "--auto-servernum"), SKIPWISE_REPORT_SHOWN="1",
+    )  # fmt: skip
+    assert out.returncode == 0 and out.stdout.startswith("shown "), out.stdout + out.stderr[-4000:]
+
+
+def test_frozen_workers_cache_numba_code_in_the_users_cache_dir(deb_root: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    demo = deb_root / "usr" / "lib" / "skipwise" / "_internal" / "assets" / "demo"
+    out = run_bare(deb_root / "usr" / "bin" / "skipwise", "scan", str(demo), home=home)
+    assert out.returncode == 0 and "14 analysed, 0 failed" in out.stdout, out.stdout + out.stderr[-4000:]
+    assert (home / ".local" / "share" / "skipwise" / "skipwise.db").is_file()
+    assert list((home / ".cache" / "skipwise" / "numba").rglob("*.nbi")), "no numba cache index written"
+    assert not (home / ".cache" / "numba").exists(), "numba fell back to its own cache folder"
+
+
+def test_control_fields(deb: Path, manifest: dict) -> None:
+    fields = ("Package", "Version", "Architecture", "Maintainer", "Installed-Size", "Depends", "Description")
+    out = subprocess.run(["dpkg-deb", "-f", str(deb), *fields], capture_output=True, text=True, check=True)
+    control = dict(line.split(": ", 1) for line in out.stdout.splitlines() if ": " in line)
+    assert control["Package"] == "skipwise" and control["Version"] == manifest["version"]
+    assert control["Architecture"] == "amd64"
+    assert int(control["Installed-Size"]) == manifest["installed_size_kib"] > 100_000
+    qt = [line.strip() for line in (PACKAGING / "qt-runtime-packages.txt").read_text().splitlines()]
+    missing = [p for p in qt if p and not p.startswith("#") and p not in relations(control["Depends"])]
+    assert missing == []
+    assert control["Depends"].startswith("libc6 (>= 2.")
+    assert deb.stat().st_size <= MAX_DEB_BYTES, f"{deb.stat().st_size / 1e6:.0f} MB"
+
+
+def test_every_system_library_the_bundle_links_is_in_depends(deb_root: Path, manifest: dict) -> None:
+    sys.path.insert(0, str(PACKAGING))
+    import elf_deps
+
+    linked = elf_deps.external_libraries(deb_root / "usr" / "lib" / "skipwise")
+    providers = elf_deps.debian_packages(linked)
+    declared = relations(manifest["depends"])
+    assert {lib: pkg for lib, pkg in providers.items() if pkg not in declared} == {}
+
+
+def test_desktop_integration_files_are_installed_and_valid(deb_root: Path) -> None:
+    share = deb_root / "usr" / "share"
+    for size in ICON_SIZES:
+        assert (share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "skipwise.png").is_file()
+    assert (share / "icons" / "hicolor" / "scalable" / "apps" / "skipwise.svg").is_file()
+    desktop = share / "applications" / "skipwise.desktop"
+    assert "\nExec=skipwise\n" in desktop.read_text() and "\nIcon=skipwise\n" in desktop.read_text()
+    metainfo = share / "metainfo" / METAINFO
+    assert '<launchable type="desktop-id">skipwise.desktop</launchable>' in metainfo.read_text()
+    validators = (
+        ["desktop-file-validate", str(desktop)],
+        ["appstreamcli", "validate", "--no-net", str(metainfo)],
+    )
+    for command in validators:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert (share / "doc" / "skipwise" / "copyright").is_file()
+
+
+def test_maintainer_scripts_are_valid_shell_and_leave_user_data_alone(deb: Path, tmp_path: Path) -> None:
+    subprocess.run(["dpkg-deb", "-e", str(deb), str(tmp_path / "DEBIAN")], check=True)
+    for name in ("postinst", "postrm"):
+        script = tmp_path / "DEBIAN" / name
+        assert os.access(script, os.X_OK)
+        assert subprocess.run(["sh", "-n", str(script)], check=False).returncode == 0
+        assert "rm " not in script.read_text() and "HOME" not in script.read_text()
+
+
+def test_an_up_to_date_build_is_reused(manifest: dict) -> None:
+    sys.path.insert(0, str(PACKAGING))
+    import build
+
+    assert build.up_to_date(manifest["fingerprint"]) == manifest
+    assert build.up_to_date("0" * 64) is None
