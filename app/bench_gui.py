@@ -228,3 +228,27 @@ def print_table(doc: dict[str, Any]) -> None:
             f"max {doc['frame_gap_max_ms']:.0f} ms, p99 {doc['frame_gap_p99_ms']:.1f} ms, "
             f"{int(doc['frames_over_100ms'])} over 100 ms   idle: max {doc['idle_frame_gap_max_ms']:.0f} ms\n"
         )
+
+
+def register(bench_sub: Any) -> None:
+    """``skipwise bench gui`` (added to the engine's ``bench`` command by the launcher)."""
+    p = bench_sub.add_parser("gui", help="window start-up, frame gaps during a scan, skip to redrawn queue")
+    p.add_argument("--songs", type=int, default=10_000, help="songs in the library the window opens")
+    p.add_argument(
+        "--scan-songs", type=int, default=10_000, help="files scanned while frames are timed (0: skip)"
+    )
+    p.add_argument("--repeats", type=int, default=5, help="window starts timed; the median is reported")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run)
+
+
+def run(args: Any) -> int:
+    import json
+
+    doc = bench_gui(songs=args.songs, scan_songs=args.scan_songs, repeats=args.repeats)
+    if args.json:
+        json.dump(doc, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_table(doc)
+    return 0

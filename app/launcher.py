@@ -27,9 +27,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.gui import run
 
         return run(argv)
+    from app.bench_gui import register as register_bench_gui
     from engine.cli.main import main as cli_main
 
-    return cli_main(argv)
+    return cli_main(argv, bench_extensions=[register_bench_gui])
 
 
 if __name__ == "__main__":

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from engine.cli.common import print_json
 
+# Benchmarks of the faces built on the engine (the window's `bench gui`) register here from
+# outside: the engine never imports them (see engine.cli.main.main's ``extensions``).
+Extension = Callable[[Any], None]
 
-def register(sub: Any) -> None:
+
+def register(sub: Any, extensions: Sequence[Extension] = ()) -> None:
     p = sub.add_parser("bench", help="benchmarks (medians, ratios against a baseline in the same run)")
     bench_sub = p.add_subparsers(dest="bench", metavar="WHAT", required=True)
+    for extend in extensions:
+        extend(bench_sub)
     learner = bench_sub.add_parser("learner", help="micro-update vs River, re-rank, skip to reordered queue")
     learner.add_argument("--json", action="store_true")
     learner.set_defaults(func=run_learner)
