@@ -11,38 +11,24 @@ from the button.
 
 from __future__ import annotations
 
-import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.audio import AudioPlayer
-from app.library_model import TrackIndex
-from app.refresh_job import PreparedLibrary, RefreshJob
+from app.library_keeper import LibraryKeeper
+from app.play_tracker import NowPlaying, PlayTracker
 from engine.learner.explain import Part, top_reasons
 from engine.learner.profile import Mode
-from engine.listen_clock import ListenClock
-from engine.listening import EventReport, ListeningSession, local_hour
+from engine.listening import EventReport, ListeningSession
 from engine.queue.upcoming import Move
-from engine.store import heartbeat
-from engine.store.plays import PlayRecord
 from engine.store.scanning import set_status
-from engine.store.tracks import TrackRow, library_rows, library_version, track_row
+from engine.store.tracks import TrackRow, track_row
 
-HEARTBEAT_MS = 2000
 RESTART_AFTER_MS = 3000  # "previous" later than this restarts the song instead of going back
-
-
-@dataclass
-class NowPlaying:
-    track: TrackRow
-    started_at: float  # unix seconds
-    hour: float
-    duration_ms: int
-    clock: ListenClock = field(default_factory=ListenClock)
 
 
 @dataclass(frozen=True)
@@ -51,10 +37,6 @@ class QueueRow:
     p: float | None  # predicted chance of playing through
     move: Move | None  # this song's move in the last re-rank
     pinned: bool
-
-
-def _mono_ms() -> float:
-    return time.monotonic() * 1000.0
 
 
 class PlayerController(QObject):
@@ -85,22 +67,18 @@ class PlayerController(QObject):
         self.session = ListeningSession(db, queue_length=queue_length, **kwargs)
         self.session_id = uuid.uuid4().hex
         self.audio = audio or AudioPlayer(self)
-        self.now: NowPlaying | None = None
+        self.tracker = PlayTracker(db, self.audio, self.session_id, self)
         self.history: list[int] = []  # track ids heard before the current one, newest last
         self.moves: dict[int, Move] = {}
         self.last_report: EventReport | None = None
-        self.db_path = Path(db.execute("PRAGMA database_list").fetchone()[2])
-        self.tracks: dict[int, TrackRow] = {}
-        self.track_index: TrackIndex | None = None  # search keys prepared with the tracks, if any
-        self._library_version = library_version(db)
-        self._refresh_job: RefreshJob | None = None
-        self._refresh_again = False
-        self._reload_tracks()
-        self._beat = QTimer(self, interval=HEARTBEAT_MS)
-        self._beat.timeout.connect(self._heartbeat)
-        self.audio.positionChanged.connect(self._on_position)
-        self.audio.durationChanged.connect(self._on_duration)
-        self.audio.playingChanged.connect(self._on_playing)
+        self.library = LibraryKeeper(
+            db, self.session, on_features=self._rerank_after_library_change, parent=self
+        )
+        self.library.changed.connect(self.libraryChanged)
+        self.library.refreshed.connect(self.refreshed)
+        self.library.failed.connect(self.message)
+        self.tracker.positionChanged.connect(self.positionChanged)
+        self.audio.playingChanged.connect(self.playingChanged)
         self.audio.finished.connect(self._on_finished)
         self.audio.failed.connect(self._on_failed)
         self.session.rerank()
@@ -164,7 +142,7 @@ class PlayerController(QObject):
         if now is None:
             return
         position_ms = max(0, min(int(position_ms), max(now.duration_ms - 1, 0)))
-        now.clock.seek(self.audio.position(), position_ms, _mono_ms())
+        self.tracker.seek(position_ms)
         self.audio.seek(position_ms)
         self.seeked.emit(position_ms)
 
@@ -285,57 +263,26 @@ class PlayerController(QObject):
 
     # -------------------------------------------------------------------- library
 
+    @property
+    def now(self) -> NowPlaying | None:
+        """The song playing (or paused), with its listen clock; None when stopped."""
+        return self.tracker.now
+
+    @property
+    def tracks(self) -> dict[int, TrackRow]:
+        """Every playable track by id, as the views list them."""
+        return self.library.tracks
+
     def refresh_library(self) -> None:
-        """Take in what the scanner stored (new tracks, new features), now, on this thread."""
-        version = library_version(self.db)
-        if version != self._library_version:
-            self._take_in(version, self.session.refresh_library(), library_rows(self.db), None)
+        self.library.refresh()
 
     def refresh_library_in_background(self) -> None:
-        """The same, with the reading done by a worker thread (what a running scan uses)."""
-        if self._refresh_job is not None:
-            self._refresh_again = True
-            return
-        self._refresh_again = False
-        job = RefreshJob(self.db_path, self)
-        job.done.connect(self._on_prepared)
-        job.crashed.connect(lambda reason: self._on_refresh_done(f"Could not reload the library: {reason}"))
-        self._refresh_job = job
-        job.start()
+        self.library.refresh_in_background()
 
-    def _on_prepared(self, prepared: PreparedLibrary) -> None:
-        if prepared.version != self._library_version:
-            changed = self.session.adopt(prepared.snapshot)
-            self._take_in(prepared.version, changed, prepared.tracks, prepared.index)
-        self._on_refresh_done(None)
-
-    def _on_refresh_done(self, problem: str | None) -> None:
-        job, self._refresh_job = self._refresh_job, None
-        if job is not None:
-            job.wait()
-            job.deleteLater()
-        if problem:
-            self.message.emit(problem)
-        if self._refresh_again:
-            self.refresh_library_in_background()
-        else:
-            self.refreshed.emit()
-
-    def _take_in(
-        self, version: tuple, changed: bool, tracks: list[TrackRow], index: TrackIndex | None
-    ) -> None:
-        tracks_changed = version[0] != self._library_version[0]
-        self._library_version = version
-        if changed:  # row numbers and features moved: the old scores no longer apply
-            self.moves = {m.song: m for m in self.session.rerank()}
-            self.queueChanged.emit()
-        if tracks_changed:
-            self.tracks = {t.id: t for t in tracks}
-            self.track_index = index
-            self.libraryChanged.emit()
-
-    def _reload_tracks(self) -> None:
-        self.tracks = {t.id: t for t in library_rows(self.db)}
+    def _rerank_after_library_change(self) -> None:
+        # Row numbers and features moved: the old scores no longer apply.
+        self.moves = {m.song: m for m in self.session.rerank()}
+        self.queueChanged.emit()
 
     # ------------------------------------------------------------------- lifetime
 
@@ -343,9 +290,7 @@ class PlayerController(QObject):
         """The app closes: a play in progress is stored as ``closed``."""
         self._finish("closed", rerank=False)
         self.audio.stop()
-        if self._refresh_job is not None:
-            self._refresh_again = False
-            self._refresh_job.wait()
+        self.library.wait()
 
     # ------------------------------------------------------------------ internals
 
@@ -354,13 +299,11 @@ class PlayerController(QObject):
         if track is None:
             self.message.emit(f"Track {track_id} is no longer in the library.")
             return
-        started = time.time()
-        self.now = NowPlaying(track, started, local_hour(started), track.duration_ms)
+        self.tracker.start(track)
         self.session.current = track_id
         self.trackChanged.emit()
         if self.audio.load(track.path):
             self.audio.play()
-            self._beat.start()
 
     def _advance(self) -> None:
         song = self.session.queue.pop_next()
@@ -374,76 +317,24 @@ class PlayerController(QObject):
         self._start(int(self.session.library.ids[song]))
         self.queueChanged.emit()
 
-    def _record_of(self, now: NowPlaying, ended: str) -> PlayRecord:
-        position = self.audio.position()
-        if ended == "end":
-            position = max(position, now.duration_ms)
-        clock = now.clock
-        clock.set_playing(False, position, _mono_ms())
-        return PlayRecord(
-            track_id=now.track.id,
-            session_id=self.session_id,
-            started_at=now.started_at,
-            hour=now.hour,
-            listened_ms=clock.listened_ms,
-            position_ms=max(position, 0),
-            duration_ms=now.duration_ms,
-            ended=ended,
-            seeks_forward=clock.seeks_forward,
-            seeks_backward=clock.seeks_backward,
-        )
-
     def _finish(
         self, ended: str, *, back_to: int | None = None, rerank: bool = True, remember: bool = True
     ) -> EventReport | None:
-        now = self.now
-        if now is None:
+        play = self.tracker.end(ended)
+        if play is None:
             return None
-        play = self._record_of(now, ended)
-        self.now = None
-        self._beat.stop()
         # Still the current song while re-ranking: the song just heard never lands in the queue.
         report = self.session.record(play, rerank=rerank, back_to=back_to)
         self.session.current = None
-        heartbeat.clear(self.db, self.session_id)  # after the play is stored, see engine.store.heartbeat
+        self.tracker.forget_beat()  # only after the play is stored, see engine.store.heartbeat
         if remember and ended != "previous":
-            self.history.append(now.track.id)
+            self.history.append(play.track_id)
         self.last_report = report
         if rerank:
             self.moves = {m.song: m for m in report.moves}
         if report.updates:
             self.learned.emit(report)
         return report
-
-    def _heartbeat(self) -> None:
-        now = self.now
-        if now is None:
-            return
-        now.clock.advance(self.audio.position(), _mono_ms())
-        play = PlayRecord(
-            now.track.id, self.session_id, now.started_at, now.hour, now.clock.listened_ms,
-            max(now.clock.position_ms, 0), now.duration_ms, "interrupted",
-            now.clock.seeks_forward, now.clock.seeks_backward,
-        )  # fmt: skip
-        heartbeat.beat(self.db, play)
-
-    def _on_position(self, position: int) -> None:
-        now = self.now
-        if now is None:
-            return
-        now.clock.advance(position, _mono_ms())
-        self.positionChanged.emit(position, now.duration_ms)
-
-    def _on_duration(self, duration: int) -> None:
-        if self.now is not None and duration > 0:
-            self.now.duration_ms = int(duration)
-
-    def _on_playing(self, playing: bool) -> None:
-        now = self.now
-        if now is not None:
-            now.clock.set_playing(playing, self.audio.position(), _mono_ms())
-            self._heartbeat()
-        self.playingChanged.emit(playing)
 
     def _on_finished(self) -> None:
         if self.now is not None:

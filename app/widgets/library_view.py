@@ -72,7 +72,7 @@ class LibraryView(QWidget):
         self.model.set_tracks(
             tracks,
             sort=(header.sortIndicatorSection(), header.sortIndicatorOrder()),
-            index=self.controller.track_index,
+            index=self.controller.library.index,
         )
         for track_id in selected[:1]:
             row = self.model.row_of(track_id)
