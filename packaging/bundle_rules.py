@@ -33,7 +33,7 @@ EXCLUDED_MODULES = [
 # numba._devicearray, which otherwise only numba.cuda imports from Python.
 HIDDEN_IMPORTS = ["numba._devicearray"]
 
-# Qt plugins (PySide6/Qt/plugins/<type>/<file>): a plugin is kept only if its type and name are listed.
+# Qt plugins (PySide6[/Qt]/plugins/<type>/<file>): a plugin is kept only if its type and name are listed.
 QT_PLUGINS = {
     # offscreen for the headless self-test, xcb for X11, wayland for Wayland sessions (Qt falls back to xcb).
     "platforms": ["*offscreen*", "*qxcb*", "*qwayland*", "qwindows*", "*qcocoa*"],
@@ -72,9 +72,10 @@ def keep(dest: str, src: str | None = None) -> bool:
     parts = PurePath(dest.replace("\\", "/")).parts
     if _is_system_library(dest, src):
         return False
-    if "Qt" in parts and "translations" in parts:
+    qt = parts[:1] == ("PySide6",)  # PySide6/Qt/{plugins,translations} (Linux, macOS), PySide6/... (Windows)
+    if qt and "translations" in parts:
         return False  # the app installs no QTranslator: its text and Qt's stay English
-    if "Qt" in parts and "plugins" in parts:
+    if qt and "plugins" in parts:
         i = parts.index("plugins")
         if len(parts) > i + 2:
             patterns = QT_PLUGINS.get(parts[i + 1])
