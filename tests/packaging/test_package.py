@@ -108,12 +108,23 @@ def test_the_window_opens_on_x11_with_the_system_libraries(deb_root: Path, tmp_p
 
 def test_frozen_workers_cache_numba_code_in_the_users_cache_dir(deb_root: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
+    exe = deb_root / "usr" / "bin" / "skipwise"
     demo = deb_root / "usr" / "lib" / "skipwise" / "_internal" / "assets" / "demo"
-    out = run_bare(deb_root / "usr" / "bin" / "skipwise", "scan", str(demo), home=home)
-    assert out.returncode == 0 and "14 analysed, 0 failed" in out.stdout, out.stdout + out.stderr[-4000:]
+    cache = home / ".cache" / "skipwise" / "numba"
+    first = run_bare(exe, "scan", str(demo), home=home, NUMBA_DEBUG_CACHE="1")
+    assert first.returncode == 0 and "14 analysed, 0 failed" in first.stdout, (
+        first.stdout + first.stderr[-4000:]
+    )
     assert (home / ".local" / "share" / "skipwise" / "skipwise.db").is_file()
-    assert list((home / ".cache" / "skipwise" / "numba").rglob("*.nbi")), "no numba cache index written"
+    assert f"index saved to '{cache}/" in first.stdout + first.stderr
     assert not (home / ".cache" / "numba").exists(), "numba fell back to its own cache folder"
+    # A second library makes fresh workers analyse again: they load the compiled code instead.
+    second = run_bare(
+        exe, "scan", str(demo), "--db", str(home / "second.db"), home=home, NUMBA_DEBUG_CACHE="1"
+    )
+    assert second.returncode == 0, second.stdout + second.stderr[-4000:]
+    assert f"data loaded from '{cache}/" in second.stdout + second.stderr
+    assert "data saved to" not in second.stdout + second.stderr
 
 
 def test_control_fields(deb: Path, manifest: dict) -> None:
