@@ -70,7 +70,7 @@ def _is_system_library(dest: str, src: str | None) -> bool:
 def keep(dest: str, src: str | None = None) -> bool:
     """Whether the file bound for ``dest`` (its path inside the bundle), from ``src``, is kept."""
     parts = PurePath(dest.replace("\\", "/")).parts
-    if _is_system_library(dest, src):
+    if _is_system_library(dest, src) or "__pycache__" in parts:
         return False
     qt = parts[:1] == ("PySide6",)  # PySide6/Qt/{plugins,translations} (Linux, macOS), PySide6/... (Windows)
     if qt and "translations" in parts:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,6 +87,19 @@ def test_the_deb_runs_its_self_test_from_an_unpacked_root(deb_root: Path, tmp_pa
     launcher = deb_root / "usr" / "bin" / "skipwise"
     assert launcher.is_symlink() and not os.readlink(launcher).startswith("/")
     out = run_bare(launcher, "--self-test", home=tmp_path / "home", QT_QPA_PLATFORM="offscreen")
+    assert_self_test_passed(out)
+
+
+def test_the_deb_runs_with_the_checkout_and_the_build_python_hidden(deb_root: Path, tmp_path: Path) -> None:
+    hidden = [str(ROOT)] + ([sys.base_prefix] if not sys.base_prefix.startswith("/usr") else [])
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("hiding folders needs root and unshare (a private mount namespace)")
+    # In a private mount namespace, empty folders are mounted over the checkout and the build's Python.
+    mount_each = 'for d in "$@"; do [ "$d" = -- ] && break; mount -t tmpfs none "$d" || exit 97; shift; done'
+    script = f'{mount_each}; shift; exec "$@"'
+    wrapper = ("unshare", "--mount", "sh", "-c", script, "sh", *hidden, "--")
+    out = run_bare(deb_root / "usr" / "bin" / "skipwise", "--self-test", home=tmp_path / "home",
+                   wrapper=wrapper, QT_QPA_PLATFORM="offscreen")  # fmt: skip
     assert_self_test_passed(out)
 
 
