@@ -18,11 +18,7 @@ def _normal(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-# threadpoolctl: not a declared dependency, but the extractor uses it when it is installed.
-ROOTS = ("skipwise", "threadpoolctl")
-
-
-def runtime_distributions(roots: tuple[str, ...] = ROOTS) -> list[str]:
+def runtime_distributions(roots: tuple[str, ...] = ("skipwise",)) -> list[str]:
     """Names of the installed distributions ``roots`` depend on, recursively (markers evaluated)."""
     from packaging.requirements import Requirement
 
