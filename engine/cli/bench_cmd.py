@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from engine.cli.common import print_json
+from engine.cli.common import RIVER_HINT, CliError, print_json, river_installed
 
 # Benchmarks of the faces built on the engine (the window's `bench gui`) register here from
 # outside: the engine never imports them (see engine.cli.main.main's ``extensions``).
@@ -47,7 +47,13 @@ def register(sub: Any, extensions: Sequence[Extension] = ()) -> None:
     scan.set_defaults(func=run_scan)
 
 
+def _need_river(what: str) -> None:
+    if not river_installed():
+        raise CliError(f"{what} compares against River, which is not installed ({RIVER_HINT})")
+
+
 def run_learner(args: argparse.Namespace) -> int:
+    _need_river("bench learner")
     from engine.sim.bench_learner import bench_learner
 
     doc = bench_learner()
@@ -66,6 +72,7 @@ def run_learner(args: argparse.Namespace) -> int:
 
 
 def run_listeners(args: argparse.Namespace) -> int:
+    _need_river("bench listeners")
     from engine.cli.common import Progress
     from engine.sim.bench_listeners import bench_listeners
     from engine.sim.listener_spec import builtin_names

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -11,6 +12,13 @@ import sqlite_utils
 
 from engine.paths import default_db_path
 from engine.store import open_db
+
+RIVER_HINT = "pip install 'skipwise[bench]'"
+
+
+def river_installed() -> bool:
+    """River is the baseline of the simulator and the learner benchmark, an optional extra."""
+    return importlib.util.find_spec("river") is not None
 
 
 class CliError(Exception):

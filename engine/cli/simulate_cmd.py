@@ -6,7 +6,15 @@ import argparse
 import sys
 from typing import Any
 
-from engine.cli.common import CliError, Progress, add_db_option, db_from, print_json
+from engine.cli.common import (
+    RIVER_HINT,
+    CliError,
+    Progress,
+    add_db_option,
+    db_from,
+    print_json,
+    river_installed,
+)
 from engine.queue.ranker import DEFAULT_EXPLORATION
 from engine.sim.library import SimLibrary, library_from_arrays, synthetic_library
 from engine.sim.listener_spec import load_listener
@@ -34,9 +42,7 @@ def register(sub: Any) -> None:
     p.add_argument("--listener", required=True, metavar="NAME_OR_FILE.json", help="built-in name or a file")
     p.add_argument("--events", type=int, default=1000, metavar="N", help="plays per run (default 1000)")
     p.add_argument("--seeds", type=int, default=3, metavar="K", help="runs per strategy (default 3)")
-    p.add_argument(
-        "--strategies", default=",".join(STRATEGIES), help=f"comma-separated (default {','.join(STRATEGIES)})"
-    )
+    p.add_argument("--strategies", default=None, help=f"comma-separated (default {','.join(STRATEGIES)})")
     p.add_argument("--exploration", type=float, default=DEFAULT_EXPLORATION, help="Thompson sampling scale")
     p.add_argument("--library-seed", type=int, default=7, help="seed of the synthetic library")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -59,10 +65,17 @@ def _library(args: argparse.Namespace) -> SimLibrary:
 def run(args: argparse.Namespace) -> int:
     if args.events < 1 or args.seeds < 1:
         raise CliError("--events and --seeds must be at least 1")
-    strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    strategies = [s.strip() for s in (args.strategies or ",".join(STRATEGIES)).split(",") if s.strip()]
     unknown = [s for s in strategies if s not in STRATEGIES]
     if unknown:
         raise CliError(f"unknown strategies {unknown}; known: {', '.join(STRATEGIES)}")
+    if "river" in strategies and not river_installed():
+        if args.strategies:
+            raise CliError(f"the river strategy needs River, which is not installed ({RIVER_HINT})")
+        strategies.remove("river")
+        print(
+            f"note: River is not installed, so the river baseline is left out ({RIVER_HINT})", file=sys.stderr
+        )
     spec = load_listener(args.listener)
     library = _library(args)
     bar = Progress(len(strategies) * args.seeds, "simulating")

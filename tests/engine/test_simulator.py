@@ -148,3 +148,21 @@ def test_bench_learner_json_contract() -> None:
     assert set(doc) >= {"update_us", "river_update_us", "rerank_ms", "skip_to_reordered_ms"}
     assert set(doc["rerank_ms"]) == {"1000", "10000", "100000"}
     assert all(v > 0 for v in (doc["update_us"], doc["river_update_us"], doc["skip_to_reordered_ms"]))
+
+
+def test_without_river_the_baseline_is_left_out_or_refused_clearly() -> None:
+    # A child process where River cannot be imported: an install without the bench extra, like the package.
+    code = "import sys; sys.modules['river'] = None; from app.launcher import main; sys.exit(main())"
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+
+    out = run(
+        "simulate", "--synthetic", "60", "--listener", "steady", "--events", "120", "--seeds", "1", "--json"
+    )
+    assert out.returncode == 0, out.stderr
+    assert "river" not in json.loads(out.stdout)["strategies"] and "River is not installed" in out.stderr
+    refused = run("simulate", "--synthetic", "60", "--listener", "steady", "--strategies", "river,shuffle")
+    assert refused.returncode == 2 and "needs River, which is not installed" in refused.stderr
+    bench = run("bench", "learner")
+    assert bench.returncode == 2 and "compares against River, which is not installed" in bench.stderr
