@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QLoggingCategory, QObject, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
+# Qt's FFmpeg backend logs every file it opens (stream dumps, container warnings) at info level;
+# a music player's terminal should stay quiet. QT_LOGGING_RULES in the environment still wins.
+QUIET_RULES = "qt.multimedia.ffmpeg*=false\nqt.multimedia.symbolsresolver=false"
 
 
 class AudioPlayer(QObject):
@@ -23,6 +27,7 @@ class AudioPlayer(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        QLoggingCategory.setFilterRules(QUIET_RULES)
         self._player = QMediaPlayer(self)
         self._output = QAudioOutput(self)
         self._player.setAudioOutput(self._output)
