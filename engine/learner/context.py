@@ -20,7 +20,7 @@ from engine.learner import model, timeofday
 from engine.learner.labels import Kind
 
 LONG_HALF_LIFE_DAYS = 30.0
-FRESHNESS_HOURS = 24.0
+RECENT_HOURS = 24.0  # time constant of "heard recently": 0.88 after the 3-hour hold-back, 0.37 after a day
 SESSION_GAP_SECONDS = 30 * 60
 STREAK_CAP = 5
 _TAU = LONG_HALF_LIFE_DAYS * 86400.0 / np.log(2.0)
@@ -114,8 +114,9 @@ class ContextState:
             X[:, 12] = np.clip(self.features[idx] @ d / 3.0, -1.0, 1.0)
         else:
             X[:, 12] = 0.0
-        since_h = np.minimum(now - self.last_played[idx], 1e12) / 3600.0
-        X[:, 13] = -np.expm1(-since_h / FRESHNESS_HOURS)
+        # exp(-inf) = 0 for a song never played: like every other memory, "nothing known" is 0
+        since_h = (now - self.last_played[idx]) / 3600.0
+        X[:, 13] = np.exp(-np.maximum(since_h, 0.0) / RECENT_HOURS)
         X[:, 14] = -np.expm1(-self.song_early[idx] * song_decay)
         X[:, 15] = -np.expm1(-self.song_late[idx] * song_decay)
         X[:, 16] = -np.expm1(-0.5 * self.artist_skips[artist] * art_decay)

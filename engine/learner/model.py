@@ -5,7 +5,7 @@ Inputs for one song in one context, a flat vector ``x`` [shape=(26,)]:
 =====  ==  =============================================================
 0:10   f   frozen audio features, z-scored against the library
 10:14  h   history: song affinity, artist affinity, session similarity,
-           freshness
+           heard recently
 14:18  k   skip memory: early skips of the song, late skips, skips of the
            artist, session skip streak
 18:24  t   time of day as soft membership of six 4-hour bins (sums to 1)

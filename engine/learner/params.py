@@ -4,7 +4,7 @@ Layout of the flat weight vector ``w`` [shape=(42,)]:
 
 ====  ========  ===========================================================
 0:10  mood      one weight per z-scored audio feature
-10:14 history   song affinity, artist affinity, session similarity, freshness
+10:14 history   song affinity, artist affinity, session similarity, heard recently
 14:18 skip      early skips of the song, late skips, artist skips, streak
 18:24 time      hour-specific preference for energy, valence, acousticness
                 (a cos/sin daily cycle per feature)
@@ -21,7 +21,7 @@ import numpy as np
 from engine.features.names import FEATURE_NAMES
 
 N_PARAMS = 42
-HISTORY_INPUTS = ("song affinity", "artist affinity", "session similarity", "freshness")
+HISTORY_INPUTS = ("song affinity", "artist affinity", "session similarity", "heard recently")
 SKIP_INPUTS = ("early skips of song", "late skips of song", "skips of artist", "session skip streak")
 TIME_FEATURES = ("energy", "valence", "acousticness")
 TIME_BINS = ("00-04", "04-08", "08-12", "12-16", "16-20", "20-24")

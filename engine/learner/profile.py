@@ -17,11 +17,15 @@ from typing import Any, Literal
 import numpy as np
 
 from engine.learner import int8
-from engine.learner.params import LABELS, N_PARAMS, bounds
+from engine.learner.params import LABELS, N_PARAMS, SCORING, bounds
 from engine.paths import assets_dir
 
 FORMAT = "skipwise-profile"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 had "history: freshness" = 1 - exp(-hours since played / 24) where version 2 has
+# "history: heard recently" = exp(-hours since played / 24); see ``_from_version_1``.
+_RECENT = LABELS.index("history: heard recently")
+V1_LABELS: tuple[str, ...] = (*LABELS[:_RECENT], "history: freshness", *LABELS[_RECENT + 1 :])
 PRIOR_STD = 1.0  # prior standard deviation of every weight, sets the starting precision
 Mode = Literal["float32", "int8"]
 MODES: tuple[str, ...] = ("float32", "int8")
@@ -159,6 +163,8 @@ def _parse(data: Any) -> Profile:
         raise ProfileError("profile must be a JSON object")
     if data.get("format") != FORMAT:
         raise ProfileError(f"not a Skipwise profile (format {data.get('format')!r})")
+    if data.get("version") == 1:
+        data = _from_version_1(data)
     if data.get("version") != FORMAT_VERSION:
         raise ProfileError(f"unsupported profile version {data.get('version')!r}")
     if data.get("labels") != list(LABELS):
@@ -216,3 +222,62 @@ def _int8_block(block: Any) -> tuple[np.ndarray, np.ndarray]:
     ):
         raise ProfileError("int8.scales: expected 5 positive numbers no wider than each group's bound / 100")
     return np.asarray(q_in, dtype=np.int8), scales
+
+
+def _recent_from_freshness(w: np.ndarray) -> np.ndarray:
+    """Version-1 weights [shape=(42,)] -> the same model over "heard recently" [shape=(42,)].
+
+    freshness = 1 - recent, so ``w_f * freshness`` in the behaviour score becomes
+    ``w_f - w_f * recent``: the weight changes sign and each time bin's bias takes
+    the constant, scaled by that bin's behaviour gain. Every logit stays the same
+    (unless a bias would leave its bound, where it is clipped).
+    """
+    out = w.copy()
+    w_f = w[_RECENT]
+    out[_RECENT] = -w_f
+    scoring = out[SCORING].reshape(-1, 3)
+    scoring[:, 2] += scoring[:, 1] * w_f
+    out[SCORING] = scoring.ravel()
+    return np.clip(out, -bounds(), bounds())
+
+
+def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
+    """A version-1 profile document rewritten as version 2, the same model in the new inputs.
+
+    The weights and the prior are mapped exactly (``_recent_from_freshness``);
+    the new weight's precision restarts at the prior's (the evidence about
+    freshness is not evidence about the new input's scale), its velocity changes
+    sign. INT8 profiles are re-quantised to nearest after the mapping.
+    """
+    if data.get("labels") != list(V1_LABELS):
+        raise ProfileError("profile labels do not match version 1's 42 parameters")
+    opt = data.get("optimizer")
+    if not isinstance(opt, dict):
+        raise ProfileError("optimizer state missing")
+    if data.get("mode") == "int8":
+        q, scales = _int8_block(data.get("int8"))
+        weights = int8.dequantize(q, scales)
+    else:
+        weights = _vector(data.get("weights"), "weights")
+    weights = _recent_from_freshness(weights)
+    velocity = _vector(opt.get("velocity"), "optimizer.velocity")
+    velocity[_RECENT] = -velocity[_RECENT]
+    precision = _vector(opt.get("precision"), "optimizer.precision", positive=True)
+    precision[_RECENT] = 1.0 / PRIOR_STD**2
+    out = dict(data)
+    out.update(
+        version=FORMAT_VERSION,
+        labels=list(LABELS),
+        weights=[float(v) for v in weights],
+        prior=[float(v) for v in _recent_from_freshness(_vector(data.get("prior"), "prior"))],
+        optimizer={
+            **opt,
+            "velocity": [float(v) for v in velocity],
+            "precision": [float(v) for v in precision],
+        },
+    )
+    if data.get("mode") == "int8":
+        scales = int8.fit_scales(weights, scales)
+        q = int8.quantize(weights, scales)
+        out["int8"] = {"q": [int(v) for v in q], "scales": [float(v) for v in scales]}
+    return out

@@ -16,14 +16,17 @@ import numpy as np
 import pytest
 import sqlite_utils
 
+from engine.learner import model
 from engine.learner.learner import Learner
-from engine.learner.params import LABELS
-from engine.learner.profile import Profile, ProfileError, load_prior
+from engine.learner.params import GROUPS, LABELS
+from engine.learner.profile import V1_LABELS, Profile, ProfileError, load_prior
 from engine.listening import ListeningSession
 from engine.store import open_db
 from engine.store.plays import PlayRecord
 from engine.store.profiles import load_profile, save_profile, snapshot_count, undo_last
 from tests.engine.helpers import fill_library, random_inputs
+
+GROUP_COUNTS = [g.size for g in GROUPS]
 
 
 def _trained(n: int = 20, mode: str = "float32") -> Profile:
@@ -251,4 +254,36 @@ def test_boolean_steps_are_refused() -> None:
     doc = _trained().to_json()
     doc["optimizer"]["steps"] = True
     with pytest.raises(ProfileError, match="steps"):
+        Profile.from_json(doc)
+
+
+@pytest.mark.parametrize("mode", ["float32", "int8"])
+def test_a_version_1_profile_loads_as_the_same_model(mode: str) -> None:
+    """Version 1 read "freshness" = 1 - "heard recently"; the loaded profile scores every song alike."""
+    trained = _trained(200, mode=mode)
+    recent = LABELS.index("history: heard recently")
+    v1 = trained.to_json()
+    v1["version"], v1["labels"] = 1, list(V1_LABELS)
+    v1_weights = trained.weights.copy()
+    v1_weights[recent] = 0.7  # a version-1 freshness weight: fresh songs welcome
+    v1["weights"] = [float(v) for v in v1_weights]
+    if mode == "int8":
+        v1["int8"]["q"] = [int(v) for v in np.rint(v1_weights / np.repeat(trained.scales, GROUP_COUNTS))]
+        v1_weights = np.array(v1["int8"]["q"]) * np.repeat(trained.scales, GROUP_COUNTS)
+    migrated = Profile.from_json(json.loads(json.dumps(v1)))
+    assert migrated.weights[recent] == pytest.approx(-v1_weights[recent], abs=0.02)
+    assert migrated.precision[recent] == 1.0
+    X = random_inputs(np.random.default_rng(3), 200)
+    X_v1 = X.copy()
+    X_v1[:, recent] = 1.0 - X[:, recent]  # what version 1 fed the same weight
+    old = np.array([model.logit(v1_weights, x) for x in X_v1])
+    new = np.array([model.logit(migrated.weights, x) for x in X])
+    np.testing.assert_allclose(new, old, atol=1e-9 if mode == "float32" else 0.15)
+    assert Profile.loads(migrated.dumps()).to_json()["version"] == 2
+
+
+def test_a_version_1_profile_with_other_labels_is_refused() -> None:
+    doc = _trained().to_json()
+    doc["version"] = 1
+    with pytest.raises(ProfileError, match="labels do not match version 1"):
         Profile.from_json(doc)

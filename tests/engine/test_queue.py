@@ -111,7 +111,7 @@ def test_context_memories_tell_early_and_late_skips_and_session_apart() -> None:
     assert X[1, 14] > 0 and X[1, 15] == 0, "early skip memory"
     assert X[2, 15] > 0 and X[2, 14] == 0, "late skip memory"
     assert X[0, 17] == X[50, 17] > 0, "the session's skip streak"
-    assert X[1, 13] < 0.01 and X[50, 13] == 1.0, "freshness"
+    assert X[1, 13] > 0.99 and X[50, 13] == 0.0, "heard recently (0: never played)"
     ctx.maybe_new_session(1200.0 + 3 * 3600)
     Y = ctx.inputs_many(1200.0 + 3 * 3600)
     assert Y[0, 17] == 0 and np.all(Y[:, 12] == 0), "a new session forgets the session memory"
