@@ -29,6 +29,14 @@ def register(sub: Any, extensions: Sequence[Extension] = ()) -> None:
     listeners.add_argument("--events", type=int, default=1000)
     listeners.add_argument("--seeds", type=int, default=6)
     listeners.add_argument("--untuned", type=int, default=4, help="generated listeners nobody tuned on")
+    listeners.add_argument(
+        "--untuned-seed",
+        type=int,
+        default=None,
+        metavar="S",
+        help="listener seed of the first generated listener (default: the first seed nobody tuned on)",
+    )
+    listeners.add_argument("--no-builtins", action="store_true", help="only the generated listeners")
     listeners.add_argument("--synthetic", type=int, default=2000, metavar="N", help="songs in the library")
     listeners.add_argument("--json", action="store_true")
     listeners.set_defaults(func=run_listeners)
@@ -73,16 +81,20 @@ def run_learner(args: argparse.Namespace) -> int:
 
 def run_listeners(args: argparse.Namespace) -> int:
     _need_river("bench listeners")
-    from engine.cli.common import Progress
-    from engine.sim.bench_listeners import bench_listeners
+    from engine.cli.common import CliError, Progress
+    from engine.sim.bench_listeners import UNTUNED_SEED, bench_listeners
     from engine.sim.listener_spec import builtin_names
 
-    bar = Progress(len(builtin_names()) + args.untuned, "listeners")
+    if args.untuned < 0 or (args.no_builtins and args.untuned == 0):
+        raise CliError("--untuned must be at least 0, and at least 1 with --no-builtins")
+    bar = Progress((0 if args.no_builtins else len(builtin_names())) + args.untuned, "listeners")
     doc = bench_listeners(
         songs=args.synthetic,
         events=args.events,
         seeds=args.seeds,
         untuned=args.untuned,
+        untuned_seed=UNTUNED_SEED if args.untuned_seed is None else args.untuned_seed,
+        builtins=not args.no_builtins,
         progress=lambda name: bar.advance(label=name),
     )
     bar.close()
@@ -95,14 +107,15 @@ def run_listeners(args: argparse.Namespace) -> int:
     )
     out.write(
         f"{'listener':<14} {'shuffle':>7} {'learner':>7} {'int8':>7} {'river':>7} {'oracle':>7}"
-        f" {'vs shuffle':>10} {'vs river':>9} {'int8 gap':>9}\n"
+        f" {'vs shuffle':>10} {'captured':>8} {'vs river (s.e.)':>16} {'int8 gap':>9}\n"
     )
     for r in doc["listeners"]:
         s = r["skip_rate"]
+        river = f"{r['learner_minus_river']:+.3f} ({r['learner_minus_river_se']:.3f})"
         out.write(
             f"{r['listener']:<14} {s['shuffle']:7.3f} {s['learner']:7.3f} {s['learner_int8']:7.3f}"
             f" {s['river']:7.3f} {s['oracle']:7.3f} {r['learner_vs_shuffle']:9.2f}x {r['captured']:8.0%}"
-            f" {r['learner_minus_river']:+9.3f} {r['int8_minus_float32_points']:+8.1f}p\n"
+            f" {river:>16} {r['int8_minus_float32_points']:+8.1f}p\n"
         )
     return 0
 

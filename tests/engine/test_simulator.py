@@ -166,3 +166,19 @@ def test_without_river_the_baseline_is_left_out_or_refused_clearly() -> None:
     assert refused.returncode == 2 and "needs River, which is not installed" in refused.stderr
     bench = run("bench", "learner")
     assert bench.returncode == 2 and "compares against River, which is not installed" in bench.stderr
+
+
+def test_bench_listeners_json_contract_with_a_chosen_untuned_seed() -> None:
+    result = skipwise(
+        "bench", "listeners", "--no-builtins", "--untuned", "2", "--untuned-seed", "9000",
+        "--seeds", "2", "--events", "150", "--synthetic", "300", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["untuned_seeds"] == [9000, 9001]
+    assert [r["listener"] for r in doc["listeners"]] == ["untuned-9000", "untuned-9001"]
+    for row in doc["listeners"]:
+        assert set(row["skip_rate"]) == {"shuffle", "learner", "learner_int8", "river", "oracle"}
+        assert row["learner_minus_river_se"] >= 0 and row["int8_minus_float32_se_points"] >= 0
+    result = skipwise("bench", "listeners", "--no-builtins", "--untuned", "0")
+    assert result.returncode == 2 and "at least 1 with --no-builtins" in result.stderr
