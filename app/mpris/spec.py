@@ -7,6 +7,7 @@ goes out with the type the specification gives it (``Position`` is ``x``,
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +34,17 @@ def track_path(track_id: int) -> str:
 
 def art_url(track: TrackRow) -> str:
     """A file:// URL of the track's cover (cached), or of the app icon when it has none."""
-    data = cover_bytes(track.path)
+    return _art_url(track.id, track.path, cache_dir())
+
+
+@lru_cache(maxsize=64)  # the metadata is re-sent at every queue change; the cover is read once
+def _art_url(track_id: int, path: str, cache: Path) -> str:
+    data = cover_bytes(path)
     if data:
         suffix = ".png" if data[:4] == b"\x89PNG" else ".jpg"
-        target = cache_dir() / "covers" / f"{track.id}{suffix}"
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        target = cache / "covers" / f"{track_id}{suffix}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
         return target.as_uri()
     return (assets_dir() / "icons" / "hicolor" / "256x256" / "apps" / "skipwise.png").resolve().as_uri()
 
