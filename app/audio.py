@@ -79,9 +79,6 @@ class AudioPlayer(QObject):
     def is_playing(self) -> bool:
         return self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
-    def is_seekable(self) -> bool:
-        return bool(self._player.isSeekable())
-
     def volume(self) -> float:
         return float(self._output.volume())
 

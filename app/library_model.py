@@ -114,9 +114,6 @@ class LibraryModel(QAbstractTableModel):
                 return i
         return None
 
-    def total(self) -> int:
-        return len(self._all)
-
     def tracks(self) -> list[TrackRow]:
         return self._all
 

@@ -49,14 +49,12 @@ class WeightTree(QTreeWidget):
             header.resizeSection(col, width)
         header.setStretchLastSection(False)
         self.items: list[QTreeWidgetItem] = []
-        self.group_items: list[QTreeWidgetItem] = []
         for g in GROUPS:
             top = QTreeWidgetItem([f"{g.title} ({g.size})"])
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
             self.addTopLevelItem(top)
-            self.group_items.append(top)
             for i in range(g.start, g.stop):
                 item = QTreeWidgetItem([LABELS[i].split(": ", 1)[-1] if g.key != "scoring" else LABELS[i]])
                 item.setToolTip(0, LABELS[i])
