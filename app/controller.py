@@ -81,6 +81,7 @@ class PlayerController(QObject):
         self.audio.playingChanged.connect(self.playingChanged)
         self.audio.finished.connect(self._on_finished)
         self.audio.failed.connect(self._on_failed)
+        self.queueChanged.connect(self.session.save_queue)
         self.session.rerank()
         for problem in self.session.problems:
             QTimer.singleShot(0, self, lambda p=problem: self.message.emit(p))

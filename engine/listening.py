@@ -28,6 +28,7 @@ from engine.queue.upcoming import Entry, Move, UpcomingQueue
 from engine.store import heartbeat
 from engine.store.plays import PlayRecord, insert_play
 from engine.store.profiles import load_profile, save_profile, undo_last
+from engine.store.queue_pins import load_pins, save_pins
 from engine.store.tracks import LibraryArrays
 
 
@@ -73,6 +74,8 @@ class ListeningSession:
         self.unplayable: set[int] = set()  # track ids that failed to play in this run
         self.last_ranking: Ranking | None = None
         self._load()
+        self._saved_pins = load_pins(db)
+        self._restore_queue()
 
     def _load(self) -> None:
         """(Re)build the library arrays, the context memories and the ranker from the database."""
@@ -151,6 +154,24 @@ class ListeningSession:
         current = self.index.get(self.current) if self.current is not None else None
         moves = self.queue.rerank(ranking.scores, ranking.eligible, current=current)
         return [Move(int(self.library.ids[m.song]), m.old, m.new) for m in moves]
+
+    def _restore_queue(self) -> None:
+        """Put back the songs queued by hand in an earlier run; a song that is gone closes up its row."""
+        pins, gone = [], 0
+        for pos, track in self._saved_pins:
+            if track in self.index:
+                pins.append((pos - gone, self.index[track]))
+            else:
+                gone += 1
+        self.queue.restore(pins)
+
+    def save_queue(self) -> None:
+        """Store the songs queued by hand (with their places), when they changed since the last save."""
+        ids = self.library.ids
+        pins = [(pos, int(ids[song])) for pos, song in self.queue.pins()]
+        if pins != self._saved_pins:
+            save_pins(self.db, pins)
+            self._saved_pins = pins
 
     def mark_unplayable(self, track_id: int) -> None:
         """Keep a track that failed to play out of the queue for the rest of this run."""

@@ -38,6 +38,7 @@ class UpcomingQueue:
     def __init__(self, length: int = 30) -> None:
         self.length = length
         self.entries: list[Entry] = []
+        self._restored: dict[int, Entry] | None = None
 
     @property
     def songs(self) -> list[int]:
@@ -55,6 +56,10 @@ class UpcomingQueue:
         """
         old_pos = {e.song: i for i, e in enumerate(self.entries)}
         pinned = {i: e for i, e in enumerate(self.entries) if e.pinned}
+        if self._restored is not None:
+            if list(self._restored.values()) == self.entries:  # untouched since restore()
+                pinned = self._restored
+            self._restored = None
         taken = {e.song for e in pinned.values()}
         if current is not None:
             taken.add(current)
@@ -71,6 +76,25 @@ class UpcomingQueue:
             new.append(Entry(song))
         self.entries = new
         return [Move(e.song, old_pos.get(e.song), i) for i, e in enumerate(new)]
+
+    def restore(self, pins: list[tuple[int, int]]) -> None:
+        """Put back the pinned songs of an earlier run, as (position, song).
+
+        They come back in order at the front of the queue at once; the next
+        ``rerank`` puts each at its saved position and fills the gaps.
+        """
+        seen: set[int] = set()
+        kept = []
+        for pos, song in sorted(pins):
+            if song not in seen and pos >= 0:
+                seen.add(song)
+                kept.append((pos, Entry(song, pinned=True)))
+        self.entries = [e for _, e in kept]
+        self._restored = dict(kept)
+
+    def pins(self) -> list[tuple[int, int]]:
+        """The pinned songs as (position, song), front first."""
+        return [(i, e.song) for i, e in enumerate(self.entries) if e.pinned]
 
     def pop_next(self) -> int | None:
         """Take the song at the front (it becomes the current song)."""

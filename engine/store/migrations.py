@@ -101,4 +101,14 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    # 4: the songs queued by hand, so that they survive a restart
+    [
+        """CREATE TABLE queue_pins (
+    position INTEGER PRIMARY KEY CHECK (position >= 0),
+    track_id INTEGER NOT NULL REFERENCES tracks (id) ON DELETE CASCADE
+)""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.gui import Player
+from app.gui import Player, open_player
 from app.main_window import SHORTCUTS
 from app.queue_model import MIME
 from app.theme import apply_scheme, is_dark
@@ -199,3 +199,29 @@ def test_window_layout_is_saved_and_restored(player: Player) -> None:
     window.restore_layout(state)
     assert window.dock.isVisibleTo(window) and window.height() == 560
     window.restore_layout("garbage|not base64 at all")  # a damaged setting changes nothing
+
+
+def test_songs_queued_by_hand_are_still_queued_after_a_restart(
+    qtbot: Any, player: Player, db_path: Path
+) -> None:
+    lib = player.window.library
+    queued = []
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    for text in ("overclock", "porch"):
+        lib.search.setText(text)
+        # selectRow() would toggle if a modifier key looked pressed; say "select" outright
+        lib.table.selectionModel().select(lib.model.index(0, 0), flags)
+        queued.append(lib.model.track_at(0).id)  # type: ignore[union-attr]
+        lib.actions_[2].trigger()  # add to queue
+    assert player.controller.session.upcoming[:2] == queued
+    player.close()
+
+    again = open_player(db_path, [], mpris=False, scan=False, exploration=0.0)
+    qtbot.addWidget(again.window)
+    try:
+        model = again.window.queue.model
+        assert [model.row(r).track.id for r in range(2)] == queued  # type: ignore[union-attr]
+        marks = [model.data(model.index(r, 0)) for r in range(3)]
+        assert marks[:2] == ["◆", "◆"] and marks[2] != "◆", "pinned, then ranked"
+    finally:
+        again.close()

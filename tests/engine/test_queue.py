@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import sqlite_utils
 
@@ -12,7 +14,10 @@ from engine.listening import ListeningSession
 from engine.queue.ranker import Ranker, eligible_songs
 from engine.queue.upcoming import UpcomingQueue
 from engine.sim.library import synthetic_library
+from engine.store.db import open_db
 from engine.store.plays import PlayRecord
+from engine.store.queue_pins import load_pins
+from engine.store.scanning import set_status
 from engine.store.tracks import add_tracks, set_features
 from tests.engine.helpers import fill_library
 
@@ -169,3 +174,53 @@ def test_dragging_several_songs_lands_them_in_order_and_pins_them() -> None:
     assert q.songs[0] == 3
     q.rerank(np.arange(6, 0, -1.0), np.ones(6, bool))
     assert q.songs[0] == 3 and q.songs[4] == 1, "pins survive a re-rank"
+
+
+def test_songs_queued_by_hand_come_back_in_their_places_after_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "library.db"
+    db = open_db(path)
+    fill_library(db, 60)
+    now = 1_767_600_000.0
+    session = ListeningSession(db, rng=np.random.default_rng(0), queue_length=8)
+    session.rerank(now, 9.0)
+    first, dragged = session.upcoming[7], session.upcoming[6]
+    session.queue.enqueue(session.index[first])  # queued by hand: front
+    session.queue.move(session.upcoming.index(dragged), 4)  # dragged to row 4
+    session.save_queue()
+    assert session.upcoming[0] == first and session.upcoming[4] == dragged
+    db.close()
+
+    again = open_db(path)
+    restarted = ListeningSession(again, rng=np.random.default_rng(1), queue_length=8)
+    assert restarted.upcoming == [first, dragged], "the pins are back before the first re-rank"
+    restarted.rerank(now + 3600, 22.0)
+    assert restarted.upcoming[0] == first and restarted.upcoming[4] == dragged
+    assert [i for i, e in enumerate(restarted.queue.entries) if e.pinned] == [0, 4]
+    assert len(restarted.upcoming) == 8 and len(set(restarted.upcoming)) == 8
+    again.close()
+
+
+def test_a_pin_whose_track_went_missing_is_dropped_and_the_rest_close_up(tmp_path: Path) -> None:
+    path = tmp_path / "library.db"
+    db = open_db(path)
+    ids = fill_library(db, 30)
+    session = ListeningSession(db, rng=np.random.default_rng(0), queue_length=5)
+    session.rerank(1_767_600_000.0, 9.0)
+    for track in (ids[3], ids[2], ids[1]):
+        session.queue.play_next(session.index[track])
+    session.save_queue()
+    assert load_pins(db) == [(0, ids[1]), (1, ids[2]), (2, ids[3])]
+    set_status(db, [ids[2]], "missing")
+    db.close()
+
+    again = open_db(path)
+    restarted = ListeningSession(again, rng=np.random.default_rng(0), queue_length=5)
+    restarted.rerank(1_767_600_000.0, 9.0)
+    assert restarted.upcoming[:2] == [ids[1], ids[3]]
+    restarted.save_queue()
+    assert load_pins(again) == [(0, ids[1]), (1, ids[3])], "the stored pins follow the queue"
+    restarted.queue.remove(0)
+    restarted.queue.unpin(0)
+    restarted.save_queue()
+    assert load_pins(again) == []
+    again.close()

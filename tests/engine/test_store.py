@@ -13,7 +13,7 @@ from engine.features.names import FEATURE_NAMES
 from engine.listening import ListeningSession
 from engine.store import SchemaError, open_db
 from engine.store.db import apply_migrations, schema_version
-from engine.store.migrations import SCHEMA_VERSION
+from engine.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from engine.store.plays import PlayRecord, list_plays
 from engine.store.tracks import load_library
 from tests.engine.helpers import fill_library
@@ -105,3 +105,23 @@ def test_history_is_rebuilt_from_the_stored_plays(db: sqlite_utils.Database) -> 
     b = second.context.inputs_many(now + 2000)
     np.testing.assert_allclose(a, b)
     np.testing.assert_array_equal(second.learner.weights, first.learner.weights)
+
+
+def test_each_migration_keeps_the_data_of_the_version_before(tmp_path: Path) -> None:
+    for version in range(1, SCHEMA_VERSION):
+        path = tmp_path / f"v{version}.db"
+        conn = sqlite3.connect(path)
+        for statements in MIGRATIONS[:version]:
+            for statement in statements:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute(
+            "INSERT INTO tracks (id, path, title, added_at, updated_at) VALUES (7, '/m/a.ogg', 'A', 1, 1)"
+        )
+        conn.commit()
+        conn.close()
+        db = open_db(path)
+        assert schema_version(db) == SCHEMA_VERSION
+        assert db.execute("SELECT id, title FROM tracks").fetchall() == [(7, "A")], f"from version {version}"
+        assert {"heartbeat", "queue_pins"} <= set(db.table_names())
+        db.close()
