@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QLoggingCategory, QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QLoggingCategory, QMetaObject, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
 # Qt's FFmpeg backend logs every file it opens (stream dumps, container warnings) at info level;
@@ -57,18 +57,32 @@ class AudioPlayer(QObject):
 
     def play(self) -> None:
         if self._loaded and not self._failed:
-            self._player.play()
+            self._call("play")
 
     def pause(self) -> None:
-        self._player.pause()
+        self._call("pause")
 
     def stop(self) -> None:
         self._loaded = False
-        self._player.stop()
+        self._call("stop")
         self._player.setSource(QUrl())
 
     def seek(self, position_ms: int) -> None:
-        self._player.setPosition(max(int(position_ms), 0))
+        self._call("setPosition", Q_ARG("qint64", max(int(position_ms), 0)))
+
+    def _call(self, slot: str, *args: object) -> None:
+        """Call one of QMediaPlayer's slots now, with the GIL released while it runs.
+
+        PySide holds the GIL through ``QMediaPlayer.stop()``, ``play()``,
+        ``pause()`` and ``setPosition()``. These (dis)connect the FFmpeg
+        backend's renderer objects, which needs Qt's lock on our QAudioOutput;
+        meanwhile the audio thread, deleting a renderer object, holds that lock
+        and waits for the GIL to call the Python wrapper's ``disconnectNotify``:
+        a deadlock (seen as a hung ``stop()``). ``QMetaObject.invokeMethod``
+        releases the GIL around the call, as PySide already does for
+        ``setSource``.
+        """
+        QMetaObject.invokeMethod(self._player, slot, Qt.ConnectionType.DirectConnection, *args)
 
     def position(self) -> int:
         return int(self._player.position())
@@ -104,7 +118,7 @@ class AudioPlayer(QObject):
             return  # FFmpeg reports one problem through both the status and the error signal
         self._failed = True
         self._loaded = False
-        self._player.stop()
+        self._call("stop")
         # Reported from the event loop, never from inside load(): the listener may load the next file.
         generation = self._generation
         QTimer.singleShot(0, self, lambda: self._emit_failed(generation, reason))
