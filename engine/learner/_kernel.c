@@ -2,13 +2,15 @@
  *
  * This is the hot path of engine/learner/learner.py and must compute exactly
  * what engine/learner/model.py and engine/learner/optimizer.py compute (tests
- * compare them). Arrays are float64 buffers: w, precision, velocity, prior,
- * lr, bound have 42 entries, x has 26; w, precision and velocity are updated
- * in place. Layouts are documented in model.py and params.py.
+ * compare them). Arrays are float64 buffers: w, velocity, prior, lr, bound
+ * have 42 entries, x has 26, cov is the 42 x 42 posterior covariance (row
+ * major); w, cov and velocity are updated in place. Layouts are documented in
+ * model.py and params.py, the step in optimizer.py.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <string.h>
 
 #define NP 42
 #define NX 26
@@ -28,19 +30,46 @@ static int get_buf(PyObject *obj, Py_buffer *view, Py_ssize_t n, int writable, c
     return 0;
 }
 
+/* u = S a and v = S b for the symmetric S. S v is the sum of v_i times row i: element-wise
+ * inner loops that vectorise, where dot products (reductions) would stay scalar. */
+static void times_covariance(const double *cov, const double *a, const double *b, double *u, double *v) {
+    for (int j = 0; j < NP; j++) u[j] = v[j] = 0.0;
+    for (int i = 0; i < NP; i++) {
+        const double *row = cov + i * NP;
+        const double ai = a[i], bi = b[i];
+        for (int j = 0; j < NP; j++) {
+            u[j] += ai * row[j];
+            v[j] += bi * row[j];
+        }
+    }
+}
+
+/* The event joins the posterior, S' = S - k u u^T (Sherman-Morrison), then the posterior forgets
+ * a share towards the prior's covariance (I): S'' = (1 - forget) S' + forget I. */
+static void absorb_and_forget(double *cov, const double *u, double k, double forget) {
+    const double keep = 1.0 - forget;
+    for (int i = 0; i < NP; i++) {
+        double *row = cov + i * NP;
+        const double ui = u[i];
+        /* k (u_i u_j), not (k u_i) u_j: the product must not depend on the order, so S stays symmetric */
+        for (int j = 0; j < NP; j++) row[j] = keep * (row[j] - k * (ui * u[j]));
+        row[i] += forget;
+    }
+}
+
 static PyObject *step(PyObject *self, PyObject *args) {
-    PyObject *ow, *ox, *oprec, *ovel, *oprior, *olr, *obound;
+    PyObject *ow, *ox, *ocov, *ovel, *oprior, *olr, *obound;
     double y, momentum, grad_clip, prior_pull, forget;
     int round_f32;
-    if (!PyArg_ParseTuple(args, "OOOOOOOdddddp", &ow, &ox, &oprec, &ovel, &oprior, &olr, &obound, &y,
+    if (!PyArg_ParseTuple(args, "OOOOOOOdddddp", &ow, &ox, &ocov, &ovel, &oprior, &olr, &obound, &y,
                           &momentum, &grad_clip, &prior_pull, &forget, &round_f32))
         return NULL;
-    Py_buffer bw, bx, bprec, bvel, bprior, blr, bbound;
-    Py_buffer *bufs[7] = {&bw, &bx, &bprec, &bvel, &bprior, &blr, &bbound};
-    PyObject *objs[7] = {ow, ox, oprec, ovel, oprior, olr, obound};
-    const Py_ssize_t sizes[7] = {NP, NX, NP, NP, NP, NP, NP};
+    Py_buffer bw, bx, bcov, bvel, bprior, blr, bbound;
+    Py_buffer *bufs[7] = {&bw, &bx, &bcov, &bvel, &bprior, &blr, &bbound};
+    PyObject *objs[7] = {ow, ox, ocov, ovel, oprior, olr, obound};
+    const Py_ssize_t sizes[7] = {NP, NX, NP * NP, NP, NP, NP, NP};
     const int writable[7] = {1, 0, 1, 1, 0, 0, 0};
-    const char *names[7] = {"w", "x", "precision", "velocity", "prior", "lr", "bound"};
+    const char *names[7] = {"w", "x", "covariance", "velocity", "prior", "lr", "bound"};
     int got = 0;
     for (; got < 7; got++)
         if (get_buf(objs[got], bufs[got], sizes[got], writable[got], names[got]) < 0) break;
@@ -48,7 +77,7 @@ static PyObject *step(PyObject *self, PyObject *args) {
         for (int i = 0; i < got; i++) PyBuffer_Release(bufs[i]);
         return NULL;
     }
-    double *w = bw.buf, *prec = bprec.buf, *vel = bvel.buf;
+    double *w = bw.buf, *cov = bcov.buf, *vel = bvel.buf;
     const double *xin = bx.buf, *prior = bprior.buf, *lr = blr.buf, *bound = bbound.buf;
 
     double x[NX];
@@ -94,20 +123,34 @@ static PyObject *step(PyObject *self, PyObject *args) {
     }
     const double d = p - y;
     double g[NP], norm2 = 0;
-    int finite = 1;
+    int finite = 1, gz_finite = 1;
     for (int i = 0; i < NP; i++) {
         g[i] = d * gz[i];
         norm2 += g[i] * g[i];
         if (!isfinite(g[i])) finite = 0;
+        if (!isfinite(gz[i])) gz_finite = 0;
     }
     double scale = 1.0;
     if (!finite || !isfinite(norm2)) scale = 0.0;
     else if (sqrt(norm2) > grad_clip) scale = grad_clip / sqrt(norm2);
+    for (int i = 0; i < NP; i++) g[i] = (scale == 0.0 ? 0.0 : g[i] * scale) + prior_pull * (w[i] - prior[i]);
+
+    double u[NP], sg[NP];
+    times_covariance(cov, gz, g, u, sg);
+    /* S' g = S g - k u (u.g) with u = S gz, k = c / (1 + c gz.u): the step uses the posterior
+     * that includes this event. */
+    const double cfish = p * (1.0 - p);
+    double gu = 0, ug = 0;
+    for (int i = 0; i < NP; i++) {
+        gu += gz[i] * u[i];
+        ug += u[i] * g[i];
+    }
+    const double kk = gz_finite ? cfish / (1.0 + cfish * gu) : 0.0;
+    if (!gz_finite) memset(u, 0, sizeof u);  /* unreachable with finite weights and inputs */
     double nw[NP];
     int ok = 1;
     for (int i = 0; i < NP; i++) {
-        double gi = (scale == 0.0 ? 0.0 : g[i] * scale) + prior_pull * (w[i] - prior[i]);
-        double v = momentum * vel[i] + gi / sqrt(prec[i]);
+        double v = momentum * vel[i] + (sg[i] - kk * u[i] * ug);
         double n = w[i] - lr[i] * v;
         n = n > bound[i] ? bound[i] : (n < -bound[i] ? -bound[i] : n);
         if (!isfinite(n)) ok = 0;
@@ -117,17 +160,16 @@ static PyObject *step(PyObject *self, PyObject *args) {
     for (int i = 0; i < NP; i++) {
         if (ok) w[i] = round_f32 ? (double)(float)nw[i] : nw[i];
         else vel[i] = 0.0;
-        double pr = (1.0 - forget) * prec[i] + p * (1.0 - p) * gz[i] * gz[i];
-        prec[i] = pr > 1.0 ? pr : 1.0;
     }
+    absorb_and_forget(cov, u, kk, forget);
     for (int i = 0; i < 7; i++) PyBuffer_Release(bufs[i]);
     return Py_BuildValue("(dd)", p, loss);
 }
 
 static PyMethodDef methods[] = {
     {"step", step, METH_VARARGS,
-     "step(w, x, precision, velocity, prior, lr, bound, y, momentum, grad_clip, prior_pull, forget, "
-     "round_f32) -> (p, loss)\n\nOne fused micro-update; w, precision, velocity change in place."},
+     "step(w, x, covariance, velocity, prior, lr, bound, y, momentum, grad_clip, prior_pull, forget, "
+     "round_f32) -> (p, loss)\n\nOne fused micro-update; w, covariance (42 x 42), velocity change in place."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel", "The learner's fused micro-update.", -1,

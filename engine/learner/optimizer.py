@@ -1,4 +1,15 @@
-"""The micro-update: one small, safe SGD step after each labelled event."""
+"""The micro-update: one small, safe step after each labelled event.
+
+The learner keeps a Gaussian posterior over its 42 weights: the weights are
+its mean, ``covariance`` [shape=(42, 42)] its spread, the diagonal Laplace
+approximation's full-matrix version. Each labelled event adds its Fisher
+information ``p (1 - p) g g^T`` (``g`` = dz/dw) to the posterior precision; the
+covariance is updated in closed form (Sherman-Morrison, O(42^2)), and the step
+is the posterior covariance times the gradient: an online-Newton step, the
+extended Kalman filter for logistic regression. Correlated features (energy,
+loudness, brightness...) and the product of gains and mood weights make the
+evidence correlated too; a full matrix follows that where a diagonal cannot.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.learner.params import bounds, learning_rates
+from engine.learner.params import N_PARAMS, bounds, learning_rates
 
 GRAD_CLIP = 2.0  # max L2 norm of one event's gradient
 PRIOR_PULL = 2e-3  # weight decay towards the prior, per step
-FORGET = 1e-3  # precision forgets this share per event: an effective memory of ~1000 events
+FORGET = 1e-3  # the covariance moves this share back towards the prior's per event: ~1000 events of memory
+PRIOR_VARIANCE = 1.0  # the prior's variance of every weight (standard deviation 1)
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,11 @@ class StepConfig:
         return cls(lr=learning_rates() * lr_scale, bound=bounds(), momentum=momentum)
 
 
+def prior_covariance() -> np.ndarray:
+    """The covariance of a fresh profile [shape=(42, 42)]: independent weights, variance 1."""
+    return np.eye(N_PARAMS) * PRIOR_VARIANCE
+
+
 def clip_gradient(grad: np.ndarray, max_norm: float) -> np.ndarray:
     """Scale ``grad`` [shape=(42,)] down to at most ``max_norm``; non-finite -> zeros."""
     if not np.all(np.isfinite(grad)):
@@ -37,38 +54,53 @@ def clip_gradient(grad: np.ndarray, max_norm: float) -> np.ndarray:
     return grad * (max_norm / norm) if norm > max_norm else grad
 
 
-def sgd_step(
+def absorb_event(covariance: np.ndarray, p: float, grad_logit: np.ndarray) -> None:
+    """The posterior after one event, in place: ``S <- (S^-1 + c g g^T)^-1``, ``c = p (1 - p)``.
+
+    covariance : np.ndarray [shape=(42, 42)], updated in place
+    grad_logit : np.ndarray [shape=(42,)], g = dz/dw at the event
+
+    By Sherman-Morrison, ``S_new = S - k u u^T`` with ``u = S g`` and
+    ``k = c / (1 + c g^T S g)``; the denominator is at least 1 while S is
+    positive semi-definite, so the update never divides by a small number.
+    """
+    if not np.all(np.isfinite(grad_logit)):  # unreachable with finite weights and inputs
+        return
+    c = p * (1.0 - p)
+    u = covariance @ grad_logit
+    covariance -= (c / (1.0 + c * float(grad_logit @ u))) * np.outer(u, u)
+
+
+def forget(covariance: np.ndarray, cfg: StepConfig) -> None:
+    """Move the covariance [shape=(42, 42)] a share ``cfg.forget`` back to the prior's, in place.
+
+    Evidence fades, so a changed taste stays learnable: the precision settles
+    near 1 / forget events' worth instead of growing without end, and no
+    weight ever becomes less certain than the prior says.
+    """
+    covariance *= 1.0 - cfg.forget
+    covariance[np.diag_indices_from(covariance)] += cfg.forget * PRIOR_VARIANCE
+
+
+def newton_step(
     w: np.ndarray,
     grad: np.ndarray,
     velocity: np.ndarray,
     prior: np.ndarray,
-    precision: np.ndarray,
+    covariance: np.ndarray,
     cfg: StepConfig,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One step; returns (new weights, new velocity), both [shape=(42,)].
+    """One step with the posterior ``covariance``; returns (new weights, new velocity), both (42,).
 
     The step is: clip the gradient, add a gentle pull towards the prior (so
-    weights no event supports drift home instead of wandering), divide by the
-    square root of each weight's posterior precision (weights the evidence has
-    pinned down move less, new ones move fast: a diagonal online-Newton step),
-    apply momentum and the per-group learning rate, then clamp every weight to
-    its bound.
+    weights no event supports drift home instead of wandering), multiply by
+    the posterior covariance (weights the evidence has pinned down move less,
+    new ones move fast, correlated ones move together), apply momentum and the
+    per-group learning rate, then clamp every weight to its bound.
     """
     g = clip_gradient(grad, cfg.grad_clip) + cfg.prior_pull * (w - prior)
-    v = cfg.momentum * velocity + g / np.sqrt(precision)
+    v = cfg.momentum * velocity + covariance @ g
     new = np.clip(w - cfg.lr * v, -cfg.bound, cfg.bound)
     if not np.all(np.isfinite(new)):  # unreachable with finite inputs; never store NaN
         return w.copy(), np.zeros_like(velocity)
     return new, v
-
-
-def update_precision(precision: np.ndarray, p: float, grad_logit: np.ndarray, cfg: StepConfig) -> np.ndarray:
-    """Accumulate the Fisher information p (1 - p) (dz/dw)^2 [shape=(42,)], with forgetting.
-
-    This is the diagonal Laplace approximation of the weights' posterior; its
-    inverse square root is each weight's uncertainty for Thompson sampling.
-    Forgetting keeps tastes that change learnable: the precision settles near
-    1 / forget events' worth of evidence instead of growing without end.
-    """
-    floor = 1.0  # never more certain than the prior alone allows to forget
-    return np.maximum((1.0 - cfg.forget) * precision + p * (1.0 - p) * grad_logit**2, floor)

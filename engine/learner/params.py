@@ -49,11 +49,11 @@ class Group:
 
 
 GROUPS: tuple[Group, ...] = (
-    Group("mood", "Mood", 0, 10, bound=4.0, lr=0.3),
-    Group("history", "History", 10, 14, bound=4.0, lr=0.3),
-    Group("skip", "Skip behaviour", 14, 18, bound=4.0, lr=0.3),
-    Group("time_of_day", "Time of day", 18, 24, bound=4.0, lr=0.3),
-    Group("scoring", "Scoring layer", 24, 42, bound=4.0, lr=0.15),
+    Group("mood", "Mood", 0, 10, bound=4.0, lr=0.6),
+    Group("history", "History", 10, 14, bound=4.0, lr=0.6),
+    Group("skip", "Skip behaviour", 14, 18, bound=4.0, lr=0.6),
+    Group("time_of_day", "Time of day", 18, 24, bound=4.0, lr=0.6),
+    Group("scoring", "Scoring layer", 24, 42, bound=4.0, lr=0.6),
 )
 GROUP_BY_KEY: dict[str, Group] = {g.key: g for g in GROUPS}
 GROUP_SIZES: dict[str, int] = {g.key: g.size for g in GROUPS}

@@ -17,16 +17,18 @@ from typing import Any, Literal
 import numpy as np
 
 from engine.learner import int8
+from engine.learner.optimizer import PRIOR_VARIANCE, prior_covariance
 from engine.learner.params import LABELS, N_PARAMS, SCORING, bounds
 from engine.paths import assets_dir
 
 FORMAT = "skipwise-profile"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Version 1 had "history: freshness" = 1 - exp(-hours since played / 24) where version 2 has
 # "history: heard recently" = exp(-hours since played / 24); see ``_from_version_1``.
+# Versions 1 and 2 kept a diagonal precision where version 3 keeps the full covariance.
 _RECENT = LABELS.index("history: heard recently")
 V1_LABELS: tuple[str, ...] = (*LABELS[:_RECENT], "history: freshness", *LABELS[_RECENT + 1 :])
-PRIOR_STD = 1.0  # prior standard deviation of every weight, sets the starting precision
+_UPPER = np.triu_indices(N_PARAMS)  # the covariance is stored as its upper triangle, row by row
 Mode = Literal["float32", "int8"]
 MODES: tuple[str, ...] = ("float32", "int8")
 
@@ -37,15 +39,17 @@ class ProfileError(ValueError):
 
 @dataclass
 class Profile:
-    """Weights and optimizer state; every array has shape (42,).
+    """Weights and optimizer state; every array has shape (42,) but ``covariance`` (42, 42).
 
-    In INT8 mode ``q`` holds the int8 weights and ``weights`` is their
-    dequantised view, kept in sync by the learner.
+    ``covariance`` is the posterior covariance of the weights (see
+    :mod:`engine.learner.optimizer`), symmetric positive definite. In INT8 mode
+    ``q`` holds the int8 weights and ``weights`` is their dequantised view, kept
+    in sync by the learner.
     """
 
     weights: np.ndarray
     prior: np.ndarray
-    precision: np.ndarray
+    covariance: np.ndarray
     velocity: np.ndarray
     steps: int = 0
     mode: Mode = "float32"
@@ -58,7 +62,7 @@ class Profile:
         profile = cls(
             weights=w.copy(),
             prior=w.copy(),
-            precision=np.full(N_PARAMS, 1.0 / PRIOR_STD**2),
+            covariance=prior_covariance(),
             velocity=np.zeros(N_PARAMS),
         )
         return profile.with_mode(mode)
@@ -82,7 +86,7 @@ class Profile:
         return Profile(
             weights=self.weights.copy(),
             prior=self.prior.copy(),
-            precision=self.precision.copy(),
+            covariance=self.covariance.copy(),
             velocity=self.velocity.copy(),
             steps=self.steps,
             mode=self.mode,
@@ -101,7 +105,7 @@ class Profile:
             "optimizer": {
                 "steps": int(self.steps),
                 "velocity": [float(v) for v in self.velocity],
-                "precision": [float(v) for v in self.precision],
+                "covariance": _triangle_rows(self.covariance),
             },
         }
         if self.mode == "int8" and self.q is not None:
@@ -165,6 +169,8 @@ def _parse(data: Any) -> Profile:
         raise ProfileError(f"not a Skipwise profile (format {data.get('format')!r})")
     if data.get("version") == 1:
         data = _from_version_1(data)
+    if data.get("version") == 2:
+        data = _from_version_2(data)
     if data.get("version") != FORMAT_VERSION:
         raise ProfileError(f"unsupported profile version {data.get('version')!r}")
     if data.get("labels") != list(LABELS):
@@ -185,7 +191,7 @@ def _parse(data: Any) -> Profile:
     profile = Profile(
         weights=weights,
         prior=_vector(data.get("prior"), "prior"),
-        precision=_vector(opt.get("precision"), "optimizer.precision", positive=True),
+        covariance=_covariance(opt.get("covariance")),
         velocity=_vector(opt.get("velocity"), "optimizer.velocity"),
         steps=steps,
         mode=mode,
@@ -224,6 +230,64 @@ def _int8_block(block: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(q_in, dtype=np.int8), scales
 
 
+def _triangle_rows(covariance: np.ndarray) -> list[list[float]]:
+    """The upper triangle of a (42, 42) matrix as 42 rows of 42, 41, ..., 1 numbers."""
+    return [covariance[i, i:].tolist() for i in range(N_PARAMS)]
+
+
+def _covariance(rows: Any) -> np.ndarray:
+    """A validated covariance [shape=(42, 42)] from its stored upper triangle.
+
+    Refused: a wrong shape, a non-finite value, a matrix that is not positive
+    definite, or a variance above the prior's (the step never makes a weight
+    less certain than the prior, so such a value was not written by it).
+    """
+    name = "optimizer.covariance"
+    shape_error = ProfileError(f"{name}: expected the upper triangle, rows of 42, 41, ..., 1 numbers")
+    if not isinstance(rows, list) or len(rows) != N_PARAMS:
+        raise shape_error
+    flat: list[Any] = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != N_PARAMS - i:
+            raise shape_error
+        flat.extend(row)
+    try:
+        upper = np.asarray(flat, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise shape_error from None
+    if upper.shape != (len(_UPPER[0]),):
+        raise shape_error
+    if not np.all(np.isfinite(upper)):
+        raise ProfileError(f"{name}: holds a non-finite value")
+    cov = np.zeros((N_PARAMS, N_PARAMS))
+    cov[_UPPER] = upper
+    cov = cov + np.triu(cov, 1).T
+    if np.any(np.diag(cov) > PRIOR_VARIANCE * (1 + 1e-9)):
+        raise ProfileError(f"{name}: a variance is larger than the prior's ({PRIOR_VARIANCE})")
+    try:
+        np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        raise ProfileError(f"{name}: not positive definite") from None
+    return cov
+
+
+def _from_version_2(data: dict[str, Any]) -> dict[str, Any]:
+    """A version-2 profile document rewritten as version 3: the same weights and prior.
+
+    Version 2 kept the diagonal precision P; its posterior is the covariance
+    diag(1 / P), which becomes version 3's full matrix (no correlations yet:
+    the next events add them).
+    """
+    opt = data.get("optimizer")
+    if not isinstance(opt, dict):
+        raise ProfileError("optimizer state missing")
+    precision = _vector(opt.get("precision"), "optimizer.precision", positive=True)
+    variance = np.minimum(1.0 / precision, PRIOR_VARIANCE)
+    optimizer = {key: value for key, value in opt.items() if key != "precision"}
+    optimizer["covariance"] = _triangle_rows(np.diag(variance))
+    return {**data, "version": FORMAT_VERSION, "optimizer": optimizer}
+
+
 def _recent_from_freshness(w: np.ndarray) -> np.ndarray:
     """Version-1 weights [shape=(42,)] -> the same model over "heard recently" [shape=(42,)].
 
@@ -244,6 +308,8 @@ def _recent_from_freshness(w: np.ndarray) -> np.ndarray:
 def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
     """A version-1 profile document rewritten as version 2, the same model in the new inputs.
 
+    (``_from_version_2`` then takes it to version 3.)
+
     The weights and the prior are mapped exactly (``_recent_from_freshness``);
     the new weight's precision restarts at the prior's (the evidence about
     freshness is not evidence about the new input's scale), its velocity changes
@@ -263,10 +329,10 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
     velocity = _vector(opt.get("velocity"), "optimizer.velocity")
     velocity[_RECENT] = -velocity[_RECENT]
     precision = _vector(opt.get("precision"), "optimizer.precision", positive=True)
-    precision[_RECENT] = 1.0 / PRIOR_STD**2
+    precision[_RECENT] = 1.0 / PRIOR_VARIANCE
     out = dict(data)
     out.update(
-        version=FORMAT_VERSION,
+        version=2,
         labels=list(LABELS),
         weights=[float(v) for v in weights],
         prior=[float(v) for v in _recent_from_freshness(_vector(data.get("prior"), "prior"))],

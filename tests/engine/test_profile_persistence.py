@@ -54,9 +54,18 @@ def test_json_round_trip_is_exact(mode: str) -> None:
     again = Profile.loads(profile.dumps())
     assert again.mode == mode and again.steps == profile.steps
     np.testing.assert_array_equal(again.weights, profile.weights)
-    np.testing.assert_array_equal(again.precision, profile.precision)
+    np.testing.assert_array_equal(again.covariance, profile.covariance)
     if mode == "int8":
         np.testing.assert_array_equal(again.q, profile.q)
+
+
+def _with_diagonal_precision(doc: dict, version: int, precision: np.ndarray) -> dict:
+    """A profile document as versions 1 and 2 wrote it: a diagonal precision, no covariance."""
+    doc = json.loads(json.dumps(doc))
+    doc["version"] = version
+    del doc["optimizer"]["covariance"]
+    doc["optimizer"]["precision"] = [float(v) for v in precision]
+    return doc
 
 
 def _mutate(doc: dict, path: str, value: object) -> dict:
@@ -80,7 +89,11 @@ def _mutate(doc: dict, path: str, value: object) -> dict:
         ("weights", [1e6] + [0.0] * 41, "outside its bound"),
         ("mode", "int4", "unknown mode"),
         ("optimizer.steps", -1, "non-negative"),
-        ("optimizer.precision", [0.0] * 42, "positive"),
+        ("optimizer.covariance", [[0.0] * 42] * 42, "upper triangle"),
+        ("optimizer.covariance", [[1.0] * (42 - i) for i in range(42)], "not positive definite"),
+        ("optimizer.covariance", [[2.0] + [0.0] * (41 - i) for i in range(42)], "larger than the prior"),
+        ("optimizer.covariance", [[float("nan")] * (42 - i) for i in range(42)], "non-finite"),
+        ("optimizer.covariance", [["a"] * (42 - i) for i in range(42)], "upper triangle"),
     ],
 )
 def test_invalid_profiles_are_refused_with_the_reason(path: str, value: object, message: str) -> None:
@@ -262,8 +275,8 @@ def test_a_version_1_profile_loads_as_the_same_model(mode: str) -> None:
     """Version 1 read "freshness" = 1 - "heard recently"; the loaded profile scores every song alike."""
     trained = _trained(200, mode=mode)
     recent = LABELS.index("history: heard recently")
-    v1 = trained.to_json()
-    v1["version"], v1["labels"] = 1, list(V1_LABELS)
+    v1 = _with_diagonal_precision(trained.to_json(), 1, np.full(42, 9.0))
+    v1["labels"] = list(V1_LABELS)
     v1_weights = trained.weights.copy()
     v1_weights[recent] = 0.7  # a version-1 freshness weight: fresh songs welcome
     v1["weights"] = [float(v) for v in v1_weights]
@@ -272,14 +285,37 @@ def test_a_version_1_profile_loads_as_the_same_model(mode: str) -> None:
         v1_weights = np.array(v1["int8"]["q"]) * np.repeat(trained.scales, GROUP_COUNTS)
     migrated = Profile.from_json(json.loads(json.dumps(v1)))
     assert migrated.weights[recent] == pytest.approx(-v1_weights[recent], abs=0.02)
-    assert migrated.precision[recent] == 1.0
+    variances = np.diag(migrated.covariance)
+    assert variances[recent] == 1.0, "the new input's weight starts as uncertain as the prior"
+    np.testing.assert_allclose(np.delete(variances, recent), 1 / 9.0)
     X = random_inputs(np.random.default_rng(3), 200)
     X_v1 = X.copy()
     X_v1[:, recent] = 1.0 - X[:, recent]  # what version 1 fed the same weight
     old = np.array([model.logit(v1_weights, x) for x in X_v1])
     new = np.array([model.logit(migrated.weights, x) for x in X])
     np.testing.assert_allclose(new, old, atol=1e-9 if mode == "float32" else 0.15)
-    assert Profile.loads(migrated.dumps()).to_json()["version"] == 2
+    assert Profile.loads(migrated.dumps()).to_json()["version"] == 3
+
+
+@pytest.mark.parametrize("mode", ["float32", "int8"])
+def test_a_version_2_profile_loads_with_its_diagonal_posterior(mode: str) -> None:
+    """Version 2 kept precisions P; version 3 starts from the covariance diag(1 / P), the same weights."""
+    trained = _trained(200, mode=mode)
+    precision = np.random.default_rng(4).uniform(1.0, 500.0, 42)
+    migrated = Profile.from_json(_with_diagonal_precision(trained.to_json(), 2, precision))
+    np.testing.assert_array_equal(migrated.weights, trained.weights)
+    np.testing.assert_array_equal(migrated.prior, trained.prior)
+    np.testing.assert_allclose(migrated.covariance, np.diag(1.0 / precision), rtol=1e-15)
+    assert migrated.steps == trained.steps and migrated.mode == mode
+    if mode == "int8":
+        np.testing.assert_array_equal(migrated.q, trained.q)
+    assert Profile.loads(migrated.dumps()).to_json()["version"] == 3
+
+
+def test_a_version_2_profile_without_a_usable_precision_is_refused() -> None:
+    doc = _with_diagonal_precision(_trained().to_json(), 2, np.zeros(42))
+    with pytest.raises(ProfileError, match="precision: every value must be positive"):
+        Profile.from_json(doc)
 
 
 def test_a_version_1_profile_with_other_labels_is_refused() -> None:

@@ -75,7 +75,7 @@ def test_exploration_spreads_the_picks_greedy_does_not() -> None:
     for scale in (0.0, 1.0):
         ctx = ContextState(lib.features, lib.artist)
         learner = Learner.from_prior()
-        learner.profile.precision[:] = 4.0  # some, not much, evidence
+        learner.profile.covariance[:] = np.eye(42) / 4.0  # some, not much, evidence
         ranker = Ranker(learner, ctx, exploration=scale, rng=np.random.default_rng(0))
         firsts = set()
         for _ in range(30):

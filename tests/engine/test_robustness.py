@@ -25,7 +25,11 @@ def _check(learner: Learner) -> None:
     prof = learner.profile
     assert np.all(np.isfinite(prof.weights))
     assert np.all(np.abs(prof.weights) <= bounds() + 1e-12)
-    assert np.all(np.isfinite(prof.precision)) and np.all(prof.precision >= 1.0)
+    cov = prof.covariance
+    assert np.all(np.isfinite(cov))
+    np.testing.assert_array_equal(cov, cov.T)
+    assert np.all(np.diag(cov) <= 1.0 + 1e-12)  # never less certain than the prior
+    assert np.linalg.eigvalsh(cov).min() > 0  # positive definite: Thompson sampling can draw from it
     assert np.all(np.isfinite(prof.velocity))
 
 
