@@ -49,6 +49,14 @@ class Session:
         return d / norm if norm > 1e-9 else np.zeros(10)
 
 
+def _heard_recently(seconds_since: np.ndarray) -> np.ndarray:
+    """exp(-hours since last played / 24) [shape like the input]; 0 for a song never played.
+
+    exp(-inf) = 0 for a song never played: like every other memory, "nothing known" is 0.
+    """
+    return np.exp(-np.maximum(seconds_since / 3600.0, 0.0) / RECENT_HOURS)
+
+
 class ContextState:
     """Per-song and per-artist memories plus the current session.
 
@@ -70,8 +78,10 @@ class ContextState:
         self.artist_skips = np.zeros(n_artists)
         self.artist_time = np.zeros(n_artists)
         self.session = Session()
-        self._X = np.empty((n, 18))
+        self._X = np.zeros((n, 18), order="F")  # column-major: each input is written in one contiguous pass
         self._X[:, 0:10] = self.features
+        # songs with any memory: every other song's song-level inputs are 0 and stay 0 in _X
+        self._heard = np.zeros(n, dtype=bool)
 
     @property
     def n_songs(self) -> int:
@@ -89,10 +99,24 @@ class ContextState:
     def inputs_many(self, now: float) -> np.ndarray:
         """The [f, h, k] rows of every song at time ``now`` [shape=(n, 18)].
 
-        The returned array is reused by the next call.
+        The same numbers as :meth:`inputs_one`, computed in few passes: the
+        artist inputs once per artist, then spread to the songs; the song
+        inputs only for songs that have been heard (the rest are 0, and stay 0
+        in the reused array). The returned array is reused by the next call.
         """
-        self._fill(self._X, slice(None), now)
-        return self._X
+        X = self._X
+        art_decay = np.exp(-(now - self.artist_time) / _TAU)
+        X[:, 11] = np.tanh(0.25 * self.artist_affinity * art_decay)[self.artist]
+        X[:, 16] = (-np.expm1(-0.5 * self.artist_skips * art_decay))[self.artist]
+        heard = np.flatnonzero(self._heard)
+        if len(heard):
+            song_decay = np.exp(-(now - self.song_time[heard]) / _TAU)
+            X[heard, 10] = np.tanh(0.5 * self.song_affinity[heard] * song_decay)
+            X[heard, 13] = _heard_recently(now - self.last_played[heard])
+            X[heard, 14] = -np.expm1(-self.song_early[heard] * song_decay)
+            X[heard, 15] = -np.expm1(-self.song_late[heard] * song_decay)
+        self._session_columns(X, self.features)
+        return X
 
     def inputs_one(self, song: int, now: float, hour: float) -> np.ndarray:
         """The model's full input vector for one song [shape=(26,)]."""
@@ -102,24 +126,26 @@ class ContextState:
         x[0, model.T], x[0, model.C] = timeofday.context(hour)
         return x[0]
 
-    def _fill(self, X: np.ndarray, idx: slice | np.ndarray, now: float) -> None:
+    def _fill(self, X: np.ndarray, idx: np.ndarray, now: float) -> None:
         """Write the h and k columns (10:18) of ``X`` [shape=(m, >=18)] for songs ``idx``."""
         artist = self.artist[idx]
         song_decay = np.exp(-(now - self.song_time[idx]) / _TAU)
         art_decay = np.exp(-(now - self.artist_time[artist]) / _TAU)
         X[:, 10] = np.tanh(0.5 * self.song_affinity[idx] * song_decay)
         X[:, 11] = np.tanh(0.25 * self.artist_affinity[artist] * art_decay)
-        d = self.session.direction()
-        if d.any():
-            X[:, 12] = np.clip(self.features[idx] @ d / 3.0, -1.0, 1.0)
-        else:
-            X[:, 12] = 0.0
-        # exp(-inf) = 0 for a song never played: like every other memory, "nothing known" is 0
-        since_h = (now - self.last_played[idx]) / 3600.0
-        X[:, 13] = np.exp(-np.maximum(since_h, 0.0) / RECENT_HOURS)
+        X[:, 13] = _heard_recently(now - self.last_played[idx])
         X[:, 14] = -np.expm1(-self.song_early[idx] * song_decay)
         X[:, 15] = -np.expm1(-self.song_late[idx] * song_decay)
         X[:, 16] = -np.expm1(-0.5 * self.artist_skips[artist] * art_decay)
+        self._session_columns(X, self.features[idx])
+
+    def _session_columns(self, X: np.ndarray, features: np.ndarray) -> None:
+        """Session similarity and skip streak (columns 12, 17) of songs with ``features`` [shape=(m, 10)]."""
+        d = self.session.direction()
+        if d.any():
+            X[:, 12] = np.clip(features @ d / 3.0, -1.0, 1.0)
+        else:
+            X[:, 12] = 0.0
         X[:, 17] = min(self.session.streak, STREAK_CAP) / STREAK_CAP
 
     def record(
@@ -131,6 +157,7 @@ class ContextState:
         gap is measured from there), defaulting to ``now``.
         """
         self.last_played[song] = now
+        self._heard[song] = True
         self.session.last_end = now if ended_at is None else max(ended_at, now)
         if target is None:
             return

@@ -123,6 +123,29 @@ def test_context_memories_tell_early_and_late_skips_and_session_apart() -> None:
     assert Y[1, 14] > 0, "the long-term memory stays"
 
 
+def test_the_whole_library_s_inputs_equal_each_song_s_own() -> None:
+    """inputs_many takes shortcuts (per-artist terms, only heard songs); the numbers must not change."""
+    lib = synthetic_library(300, seed=3)
+    ctx = ContextState(lib.features, lib.artist)
+    rng = np.random.default_rng(4)
+    kinds = (Kind.PLAY_THROUGH, Kind.EARLY_SKIP, Kind.LATE_SKIP, Kind.NO_LABEL)
+    now = 1e9
+    for i in range(400):
+        now += float(rng.uniform(60, 20_000))
+        if i % 50 == 0:
+            ctx.start_session(f"s{i}")
+        kind = kinds[int(rng.integers(4))]
+        target = {Kind.PLAY_THROUGH: 1.0, Kind.EARLY_SKIP: 0.0, Kind.LATE_SKIP: 0.5}.get(kind)
+        ctx.record(int(rng.integers(60)), now, target, kind)  # a fifth of the library is ever heard
+        if i % 97 == 0:
+            later = now + float(rng.uniform(0, 3e6))
+            X = ctx.inputs_many(later)
+            one = np.array([ctx.inputs_one(s, later, 8.0)[:18] for s in range(lib.n_songs)])
+            # SIMD and scalar exp may differ in the last bit
+            np.testing.assert_allclose(X, one, rtol=1e-12, atol=1e-15)
+    assert np.count_nonzero(X[:, 13]) == 60
+
+
 def test_the_session_gap_counts_from_the_end_of_a_long_play() -> None:
     lib = synthetic_library(50, seed=2)
     ctx = ContextState(lib.features, lib.artist)
