@@ -180,5 +180,14 @@ def test_bench_listeners_json_contract_with_a_chosen_untuned_seed() -> None:
     for row in doc["listeners"]:
         assert set(row["skip_rate"]) == {"shuffle", "learner", "learner_int8", "river", "oracle"}
         assert row["learner_minus_river_se"] >= 0 and row["int8_minus_float32_se_points"] >= 0
+        rate = row["skip_rate"]
+        assert row["oracle_vs_shuffle"] == pytest.approx(rate["oracle"] / rate["shuffle"], abs=1e-3)
+    counts = doc["target_counts"]
+    assert counts["listeners"] == 2
+    assert counts["learner_vs_shuffle_within_target"] == sum(
+        r["learner_vs_shuffle"] <= 0.6 for r in doc["listeners"]
+    )
+    assert counts["learner_at_most_river"] <= counts["learner_within_2se_of_river"] <= 2
+    assert 0 <= counts["int8_within_target"] <= 2
     result = skipwise("bench", "listeners", "--no-builtins", "--untuned", "0")
     assert result.returncode == 2 and "at least 1 with --no-builtins" in result.stderr
