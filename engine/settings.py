@@ -15,20 +15,25 @@ from typing import Any
 
 from engine.atomic import write_text_atomic
 from engine.paths import config_dir
-from engine.queue.ranker import DEFAULT_EXPLORATION
+
+# Versions up to 2026-11 wrote their default exploration into every settings file, though nothing
+# let the user choose it; such a value means "the default", so a better default reaches them too.
+EARLIER_DEFAULT_EXPLORATIONS = (0.3,)
 
 
 @dataclass
 class Settings:
     music_folders: list[str] = field(default_factory=list)
     volume: float = 0.8
-    exploration: float = DEFAULT_EXPLORATION
+    exploration: float | None = None  # None: the learner's default (engine.queue.ranker)
     window: str = ""  # the window's geometry and dock layout, opaque (base64) to the engine
     problem: str | None = field(default=None, compare=False)  # why the file on disk was not used
 
     def to_json(self) -> dict[str, Any]:
         doc = asdict(self)
         doc.pop("problem")
+        if self.exploration is None:
+            doc.pop("exploration")
         return doc
 
 
@@ -63,9 +68,15 @@ def _parse(doc: Any) -> Settings:
         raise TypeError("music_folders must be a list of paths")
     out.music_folders = folders
     volume = float(doc.get("volume", out.volume))
-    exploration = float(doc.get("exploration", out.exploration))
-    if not (0.0 <= volume <= 1.0 and 0.0 <= exploration <= 5.0):
-        raise ValueError("volume must be in [0, 1] and exploration in [0, 5]")
+    exploration = doc.get("exploration")
+    if exploration is not None:
+        exploration = float(exploration)
+        if not 0.0 <= exploration <= 5.0:
+            raise ValueError("exploration must be in [0, 5]")
+        if exploration in EARLIER_DEFAULT_EXPLORATIONS:
+            exploration = None
+    if not 0.0 <= volume <= 1.0:
+        raise ValueError("volume must be in [0, 1]")
     out.volume, out.exploration = volume, exploration
     window = doc.get("window", "")
     if not isinstance(window, str):

@@ -25,3 +25,18 @@ def test_a_broken_file_is_reported_and_kept_aside(skipwise_home: Path) -> None:
     path.write_text('{"music_folders": ["/m"], "volume": 7}')
     s = load_settings()
     assert "volume must be in [0, 1]" in (s.problem or "") and s.volume == Settings().volume
+
+
+def test_exploration_follows_the_default_unless_chosen(skipwise_home: Path) -> None:
+    """Earlier versions wrote their default (0.3) into every file; that is no choice, so it is dropped."""
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    path.write_text('{"music_folders": ["/m"], "volume": 0.5, "exploration": 0.3}')
+    s = load_settings()
+    assert s.exploration is None and s.problem is None
+    save_settings(s)
+    assert "exploration" not in path.read_text(), "the default is not written down"
+    path.write_text('{"exploration": 0.7}')
+    assert load_settings().exploration == 0.7, "a value someone chose stays"
+    path.write_text('{"exploration": 9}')
+    assert "exploration must be in [0, 5]" in (load_settings().problem or "")
