@@ -4,8 +4,8 @@
  * engine/learner/model.py and engine/learner/optimizer.py compute, up to the
  * order of summation (tests compare them). Arrays are float64 buffers: w,
  * velocity, prior, lr, bound have 42 entries, x has 26, cov is the 42 x 42
- * posterior covariance (row major); w, cov and velocity are updated in place. Layouts are documented in
- * model.py and params.py, the step in optimizer.py.
+ * posterior covariance (row major); w, cov and velocity are updated in place.
+ * Layouts are documented in model.py and params.py, the step in optimizer.py.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
