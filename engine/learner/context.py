@@ -49,14 +49,6 @@ class Session:
         return d / norm if norm > 1e-9 else np.zeros(10)
 
 
-def _heard_recently(seconds_since: np.ndarray) -> np.ndarray:
-    """exp(-hours since last played / 24) [shape like the input]; 0 for a song never played.
-
-    exp(-inf) = 0 for a song never played: like every other memory, "nothing known" is 0.
-    """
-    return np.exp(-np.maximum(seconds_since / 3600.0, 0.0) / RECENT_HOURS)
-
-
 class ContextState:
     """Per-song and per-artist memories plus the current session.
 
@@ -105,16 +97,11 @@ class ContextState:
         in the reused array). The returned array is reused by the next call.
         """
         X = self._X
-        art_decay = np.exp(-(now - self.artist_time) / _TAU)
-        X[:, 11] = np.tanh(0.25 * self.artist_affinity * art_decay)[self.artist]
-        X[:, 16] = (-np.expm1(-0.5 * self.artist_skips * art_decay))[self.artist]
+        affinity, skips = self._artist_inputs(slice(None), now)
+        X[:, 11], X[:, 16] = affinity[self.artist], skips[self.artist]
         heard = np.flatnonzero(self._heard)
         if len(heard):
-            song_decay = np.exp(-(now - self.song_time[heard]) / _TAU)
-            X[heard, 10] = np.tanh(0.5 * self.song_affinity[heard] * song_decay)
-            X[heard, 13] = _heard_recently(now - self.last_played[heard])
-            X[heard, 14] = -np.expm1(-self.song_early[heard] * song_decay)
-            X[heard, 15] = -np.expm1(-self.song_late[heard] * song_decay)
+            X[heard, 10], X[heard, 13], X[heard, 14], X[heard, 15] = self._song_inputs(heard, now)
         self._session_columns(X, self.features)
         return X
 
@@ -122,22 +109,33 @@ class ContextState:
         """The model's full input vector for one song [shape=(26,)]."""
         x = np.empty((1, model.N_INPUTS))
         x[0, 0:10] = self.features[song]
-        self._fill(x, np.array([song]), now)
+        idx = np.array([song])
+        x[:, 11], x[:, 16] = self._artist_inputs(self.artist[idx], now)
+        x[:, 10], x[:, 13], x[:, 14], x[:, 15] = self._song_inputs(idx, now)
+        self._session_columns(x, self.features[idx])
         x[0, model.T], x[0, model.C] = timeofday.context(hour)
         return x[0]
 
-    def _fill(self, X: np.ndarray, idx: np.ndarray, now: float) -> None:
-        """Write the h and k columns (10:18) of ``X`` [shape=(m, >=18)] for songs ``idx``."""
-        artist = self.artist[idx]
-        song_decay = np.exp(-(now - self.song_time[idx]) / _TAU)
-        art_decay = np.exp(-(now - self.artist_time[artist]) / _TAU)
-        X[:, 10] = np.tanh(0.5 * self.song_affinity[idx] * song_decay)
-        X[:, 11] = np.tanh(0.25 * self.artist_affinity[artist] * art_decay)
-        X[:, 13] = _heard_recently(now - self.last_played[idx])
-        X[:, 14] = -np.expm1(-self.song_early[idx] * song_decay)
-        X[:, 15] = -np.expm1(-self.song_late[idx] * song_decay)
-        X[:, 16] = -np.expm1(-0.5 * self.artist_skips[artist] * art_decay)
-        self._session_columns(X, self.features[idx])
+    def _artist_inputs(self, artists: slice | np.ndarray, now: float) -> tuple[np.ndarray, np.ndarray]:
+        """Artist affinity and skips of artist (inputs 11 and 16) of ``artists``, each [shape=(m,)]."""
+        decay = np.exp(-(now - self.artist_time[artists]) / _TAU)
+        affinity = np.tanh(0.25 * self.artist_affinity[artists] * decay)
+        return affinity, -np.expm1(-0.5 * self.artist_skips[artists] * decay)
+
+    def _song_inputs(self, songs: np.ndarray, now: float) -> tuple[np.ndarray, ...]:
+        """Song affinity, heard recently, early and late skips (inputs 10, 13, 14, 15) of ``songs``.
+
+        Each array has shape (m,). "Heard recently" is exp(-hours since played / 24):
+        exp(-inf) = 0 for a song never played; like every other memory, "nothing known" is 0.
+        """
+        decay = np.exp(-(now - self.song_time[songs]) / _TAU)
+        hours = np.maximum((now - self.last_played[songs]) / 3600.0, 0.0)
+        return (
+            np.tanh(0.5 * self.song_affinity[songs] * decay),
+            np.exp(-hours / RECENT_HOURS),
+            -np.expm1(-self.song_early[songs] * decay),
+            -np.expm1(-self.song_late[songs] * decay),
+        )
 
     def _session_columns(self, X: np.ndarray, features: np.ndarray) -> None:
         """Session similarity and skip streak (columns 12, 17) of songs with ``features`` [shape=(m, 10)]."""
