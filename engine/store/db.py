@@ -67,7 +67,9 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
     Unlike ``with conn:``, a COMMIT that fails (interrupted, disk full) is rolled
     back here too, so a failed write can never be committed later by an
-    unrelated one on the same connection.
+    unrelated one on the same connection. A COMMIT interrupted in its last
+    steps can raise after the data is already durable: callers that retry
+    then store it twice, never lose it.
     """
     try:
         conn.execute("BEGIN IMMEDIATE")  # inside the try: a BEGIN can fail after it began

@@ -145,37 +145,70 @@ def test_no_usable_snapshot_is_an_error_not_a_silent_reset(db: sqlite_utils.Data
     assert snapshot_count(db) == 1
 
 
-@pytest.mark.parametrize("abort_after", [1, 3, 10, 30, 100, 300, 1000])
-def test_a_save_interrupted_at_any_point_leaves_the_previous_profile(
-    tmp_path: Path, abort_after: int
-) -> None:
-    db_path = tmp_path / "interrupted.db"
-    db = open_db(db_path)
+def _save_steps(tmp_path: Path) -> int:
+    """How many SQLite VM steps one profile save takes (the progress handler counts them)."""
+    db = open_db(tmp_path / "count.db")
     save_profile(db, _trained(5))
     calls = {"n": 0}
 
-    def abort() -> int:  # one interruption, at the abort_after-th VM step of the save
+    def count() -> int:
         calls["n"] += 1
-        return 1 if calls["n"] == abort_after else 0
+        return 0
 
-    db.conn.set_progress_handler(abort, 1)
-    try:
-        save_profile(db, _trained(25))
-        completed = True
-    except sqlite3.OperationalError:
-        completed = False
-    finally:
-        db.conn.set_progress_handler(None, 1)
-    expected = 25 if completed else 5
-    assert not db.conn.in_transaction
-    assert load_profile(db).profile.steps == expected
-    fresh = open_db(db_path)
-    assert load_profile(fresh).profile.steps == expected, "what a restarted app sees"
-    fresh.close()
-    save_profile(db, _trained(40))  # the next save commits only itself
-    assert [r["steps"] for r in db.query("SELECT steps FROM profile_snapshots ORDER BY id")] == (
-        [5, 25, 40] if completed else [5, 40]
-    )
+    db.conn.set_progress_handler(count, 1)
+    save_profile(db, _trained(25))
+    db.conn.set_progress_handler(None, 1)
+    db.close()
+    return calls["n"]
+
+
+def test_a_save_interrupted_at_any_point_leaves_a_loadable_profile(tmp_path: Path) -> None:
+    """Every VM step of a save, the COMMIT's included, is interrupted once, each on its own database.
+
+    A save that returns has stored the new profile. One that raised left the
+    previous profile, except when the interruption came after the COMMIT had
+    already made the new one durable (SQLite's last steps): then the new one
+    is there, never a mix and never nothing.
+    """
+    steps = _save_steps(tmp_path)
+    assert steps > 10, "the handler sees the save's statements"
+    outcomes = []
+    for abort_after in range(1, steps + 2):
+        db_path = tmp_path / f"interrupted-{abort_after}.db"
+        db = open_db(db_path)
+        save_profile(db, _trained(5))
+        calls = {"n": 0}
+
+        def abort(at: int = abort_after, calls: dict[str, int] = calls) -> int:  # interrupt the at-th step
+            calls["n"] += 1
+            return 1 if calls["n"] == at else 0
+
+        db.conn.set_progress_handler(abort, 1)
+        try:
+            save_profile(db, _trained(25))
+            completed = True
+        except sqlite3.OperationalError:
+            completed = False
+        finally:
+            db.conn.set_progress_handler(None, 1)
+        assert not db.conn.in_transaction
+        loaded = load_profile(db).profile.steps
+        fresh = open_db(db_path)
+        assert load_profile(fresh).profile.steps == loaded, "what a restarted app sees"
+        fresh.close()
+        save_profile(db, _trained(40))  # the next save commits only itself
+        kept = [r["steps"] for r in db.query("SELECT steps FROM profile_snapshots ORDER BY id")]
+        assert kept == ([5, 25, 40] if loaded == 25 else [5, 40])
+        db.close()
+        outcomes.append((completed, loaded))
+    assert all(loaded == 25 for completed, loaded in outcomes if completed)
+    assert outcomes[-1] == (True, 25), "one step past the save's last: nothing interrupted"
+    raised = [loaded for completed, loaded in outcomes if not completed]
+    assert len(raised) >= steps - 2, "nearly every step can be interrupted"
+    # only the last steps, after the commit, may raise with the new profile already stored
+    first_new = raised.index(25) if 25 in raised else len(raised)
+    assert set(raised[:first_new]) == {5} and set(raised[first_new:]) <= {25}
+    assert first_new >= len(raised) - 2
 
 
 SAVER = textwrap.dedent(
