@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 import sqlite_utils
 
 from engine.learner.context import ContextState
@@ -247,3 +248,27 @@ def test_a_pin_whose_track_went_missing_is_dropped_and_the_rest_close_up(tmp_pat
     restarted.save_queue()
     assert load_pins(again) == []
     again.close()
+
+
+def test_going_back_gives_the_song_returned_to_an_extra_positive_event(db: sqlite_utils.Database) -> None:
+    ids = fill_library(db, 50)
+    session = ListeningSession(db, exploration=0.0, rng=np.random.default_rng(0))
+    now = 1_767_600_000.0
+    a, b, c = ids[3], ids[9], ids[20]
+    session.record(PlayRecord(a, "s", now, 20.0, 180_000, 180_000, 180_000, "end"), rerank=False)
+    inputs_a = session.context.inputs_one(session.index[a], now + 200, 20.0)
+    p_before = session.learner.predict_proba_one(inputs_a)
+    left = session.record(
+        PlayRecord(b, "s", now + 200, 20.0, 2_000, 2_000, 200_000, "previous"), rerank=False
+    )
+    assert left.label.target is None, "the song that was left gets no label of its own"
+    assert len(left.updates) == 1 and left.updates[0].target == 1.0
+    assert session.learner.predict_proba_one(inputs_a) > p_before, "the update was for the song returned to"
+    p_c = session.learner.predict_proba_one(session.context.inputs_one(session.index[c], now + 400, 20.0))
+    restart = session.record(
+        PlayRecord(c, "s", now + 400, 20.0, 60_000, 60_000, 200_000, "previous"), rerank=False, back_to=c
+    )
+    assert [u.target for u in restart.updates] == [1.0], "a restart: the same song gets the extra event"
+    assert restart.updates[0].p == pytest.approx(p_c), "computed on that song's own inputs"
+    plain = session.record(PlayRecord(a, "s", now + 600, 20.0, 2_000, 2_000, 200_000, "skip"), rerank=False)
+    assert [u.target for u in plain.updates] == [0.0], "only previous adds an event"
