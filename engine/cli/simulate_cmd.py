@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from engine.cli.common import (
     RIVER_HINT,
     CliError,
     Progress,
-    add_db_option,
     db_from,
     print_json,
     river_installed,
@@ -18,8 +18,8 @@ from engine.cli.common import (
 from engine.queue.ranker import DEFAULT_EXPLORATION
 from engine.sim.library import SimLibrary, library_from_arrays, synthetic_library
 from engine.sim.listener_spec import load_listener
-from engine.sim.runner import simulate
-from engine.sim.strategies import STRATEGIES
+from engine.sim.runner import WARMUP_EVENTS, simulate
+from engine.sim.strategies import BASELINES, STRATEGIES
 from engine.store.tracks import load_library
 
 DEFAULT_SYNTHETIC = 2000
@@ -32,7 +32,9 @@ def register(sub: Any) -> None:
         description="Run the same library, listener and seeds through every strategy.",
     )
     source = p.add_mutually_exclusive_group()
-    add_db_option(source)
+    source.add_argument(
+        "--db", type=Path, metavar="PATH", help="use this database's tracks (default: --synthetic)"
+    )
     source.add_argument(
         "--synthetic",
         type=int,
@@ -40,9 +42,19 @@ def register(sub: Any) -> None:
         help=f"a synthetic library of N songs (default {DEFAULT_SYNTHETIC})",
     )
     p.add_argument("--listener", required=True, metavar="NAME_OR_FILE.json", help="built-in name or a file")
-    p.add_argument("--events", type=int, default=1000, metavar="N", help="plays per run (default 1000)")
+    p.add_argument(
+        "--events",
+        type=int,
+        default=1000,
+        metavar="N",
+        help=f"plays per run, more than the {WARMUP_EVENTS} of warm-up that rates leave out (default 1000)",
+    )
     p.add_argument("--seeds", type=int, default=3, metavar="K", help="runs per strategy (default 3)")
-    p.add_argument("--strategies", default=None, help=f"comma-separated (default {','.join(STRATEGIES)})")
+    p.add_argument(
+        "--strategies",
+        default=None,
+        help=f"comma-separated (default {','.join(STRATEGIES)}; also {','.join(BASELINES)}: never learns)",
+    )
     p.add_argument("--exploration", type=float, default=DEFAULT_EXPLORATION, help="Thompson sampling scale")
     p.add_argument("--library-seed", type=int, default=7, help="seed of the synthetic library")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -63,12 +75,17 @@ def _library(args: argparse.Namespace) -> SimLibrary:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.events < 1 or args.seeds < 1:
-        raise CliError("--events and --seeds must be at least 1")
+    if args.events <= WARMUP_EVENTS:
+        raise CliError(
+            f"--events must be more than {WARMUP_EVENTS}: skip rates count events {WARMUP_EVENTS + 1} to N"
+        )
+    if args.seeds < 1:
+        raise CliError("--seeds must be at least 1")
     strategies = [s.strip() for s in (args.strategies or ",".join(STRATEGIES)).split(",") if s.strip()]
-    unknown = [s for s in strategies if s not in STRATEGIES]
+    known = STRATEGIES + BASELINES
+    unknown = [s for s in strategies if s not in known]
     if unknown:
-        raise CliError(f"unknown strategies {unknown}; known: {', '.join(STRATEGIES)}")
+        raise CliError(f"unknown strategies {unknown}; known: {', '.join(known)}")
     if "river" in strategies and not river_installed():
         if args.strategies:
             raise CliError(f"the river strategy needs River, which is not installed ({RIVER_HINT})")

@@ -19,6 +19,9 @@ from engine.sim import river_baseline
 from engine.sim.person import Person
 
 STRATEGIES = ("shuffle", "learner", "learner_int8", "river", "oracle")
+# "prior": the learner's starting weights, never updated (the memories still fill in), ranked
+# the same way. Not in STRATEGIES: it shows what the weights' learning adds, for tests and by name.
+BASELINES = ("prior",)
 
 
 class Strategy(Protocol):
@@ -46,17 +49,26 @@ class Shuffle:
 class LearnerStrategy:
     """The 42-parameter model ranking the whole library, with Thompson exploration."""
 
-    def __init__(self, ctx: ContextState, rng: np.random.Generator, *, mode: str, exploration: float) -> None:
+    def __init__(
+        self,
+        ctx: ContextState,
+        rng: np.random.Generator,
+        *,
+        mode: str,
+        exploration: float,
+        frozen: bool = False,
+    ) -> None:
         self.ctx = ctx
         self.learner = Learner.from_prior(mode=mode, rng=rng)  # type: ignore[arg-type]
         self.ranker = Ranker(self.learner, ctx, exploration=exploration, rng=rng)
+        self.frozen = frozen
 
     def choose(self, now: float, hour: float) -> int:
         ranking = self.ranker.rank(now, hour)
         return _best(ranking.scores, ranking.eligible)
 
     def learn(self, song: int, now: float, hour: float, label: Label) -> None:
-        if label.target is not None:
+        if label.target is not None and not self.frozen:
             self.learner.learn_one(self.ctx.inputs_one(song, now, hour), label.target)
 
 
@@ -110,8 +122,10 @@ def make_strategy(
         return LearnerStrategy(ctx, rng, mode="float32", exploration=exploration)
     if name == "learner_int8":
         return LearnerStrategy(ctx, rng, mode="int8", exploration=exploration)
+    if name == "prior":
+        return LearnerStrategy(ctx, rng, mode="float32", exploration=exploration, frozen=True)
     if name == "river":
         return RiverStrategy(ctx, river_lr)
     if name == "oracle":
         return Oracle(ctx, person)
-    raise ValueError(f"unknown strategy {name!r}; known: {', '.join(STRATEGIES)}")
+    raise ValueError(f"unknown strategy {name!r}; known: {', '.join(STRATEGIES + BASELINES)}")

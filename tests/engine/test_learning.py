@@ -12,6 +12,7 @@ from engine.learner.labels import Kind
 from engine.learner.learner import Learner
 from engine.learner.params import LABELS
 from engine.listening import ListeningSession
+from engine.queue.ranker import Ranker
 from engine.sim.library import synthetic_library
 from engine.sim.listener_spec import load_listener
 from engine.sim.person import Person
@@ -69,9 +70,12 @@ def _trained_learner(listener: str, events: int = 1500) -> tuple[Learner, Person
 
 def test_time_of_day_changes_the_top_ten_to_match_each_hour() -> None:
     learner, person, ctx = _trained_learner("daypart")
-    X = ctx.inputs_many(0.0)
     never = np.full(ctx.n_songs, np.inf)
-    tops = {h: np.argsort(-learner.logits(X, h))[:10] for h in (8.0, 22.0)}
+    ranker = Ranker(learner, ctx, exploration=0.0)  # the queue's own scoring pass, greedy
+    tops = {}
+    for h in (8.0, 22.0):
+        ranking = ranker.rank(0.0, h)
+        tops[h] = np.argsort(-np.where(ranking.eligible, ranking.scores, -np.inf))[:10]
     assert len(set(tops[8.0]) & set(tops[22.0])) <= 2
     F = ctx.features
     assert F[tops[8.0], ENERGY].mean() > F[tops[22.0], ENERGY].mean()
@@ -91,14 +95,18 @@ def test_int8_mode_learns_and_fits_in_42_bytes_plus_five_scales() -> None:
 
     int8 = run_one(library, spec, "learner_int8", events=800, seed=1, on_event=grab)
     shuffle = run_one(library, spec, "shuffle", events=800, seed=1)
+    unlearned = run_one(library, spec, "prior", events=800, seed=1)
     assert int8.skipped[100:].mean() <= 0.6 * shuffle.skipped[100:].mean()
+    # the prior and the memories alone already beat shuffle; learning must beat them too
+    assert int8.skipped[100:].mean() <= 0.6 * unlearned.skipped[100:].mean()
     profile = found["learner"].profile
     assert profile.mode == "int8" and profile.q is not None
     assert profile.q.dtype == np.int8 and profile.q.nbytes == 42 and profile.scales.shape == (5,)
     np.testing.assert_array_equal(
         profile.weights, profile.q.astype(float) * np.repeat(profile.scales, [10, 4, 4, 6, 18])
     )
-    assert np.abs(profile.q).max() > 10, "the int8 values are in use, not all rounded to zero"
+    moved = np.abs(profile.weights - profile.prior) > 4 * profile.scales.repeat([10, 4, 4, 6, 18])
+    assert moved.sum() >= 10, "the weights moved many INT8 steps from the prior"
 
 
 @pytest.mark.parametrize("listener", ["steady", "acoustic"])
@@ -107,4 +115,6 @@ def test_learner_beats_shuffle_clearly(listener: str) -> None:
     spec = load_listener(listener)
     learner = run_one(library, spec, "learner", events=600, seed=2)
     shuffle = run_one(library, spec, "shuffle", events=600, seed=2)
+    unlearned = run_one(library, spec, "prior", events=600, seed=2)
     assert learner.skipped[100:].mean() <= 0.6 * shuffle.skipped[100:].mean()
+    assert learner.skipped[100:].mean() <= 0.6 * unlearned.skipped[100:].mean(), "learning, not the prior"

@@ -91,10 +91,12 @@ def test_listeners_nobody_tuned_on_are_learned(seed: int) -> None:
     learner = np.mean(
         [run_one(library, spec, "learner", events=700, seed=s).skipped[100:].mean() for s in (0, 1)]
     )
-    shuffle = np.mean(
-        [run_one(library, spec, "shuffle", events=700, seed=s).skipped[100:].mean() for s in (0, 1)]
+    shuffle, unlearned = (
+        np.mean([run_one(library, spec, name, events=700, seed=s).skipped[100:].mean() for s in (0, 1)])
+        for name in ("shuffle", "prior")
     )
     assert learner <= 0.6 * shuffle
+    assert learner <= 0.6 * unlearned, "the learned weights, not the prior and memories alone"
 
 
 def test_simulate_json_contract_on_a_synthetic_library() -> None:
@@ -122,7 +124,7 @@ def test_simulate_on_a_database_and_with_a_listener_file(db: sqlite_utils.Databa
     listener.write_text(json.dumps({"name": "filed", "taste": {"energy": 1}}))
     db_path = tmp_path / "test.db"
     result = skipwise(
-        "simulate", "--db", str(db_path), "--listener", str(listener), "--events", "60", "--seeds", "1",
+        "simulate", "--db", str(db_path), "--listener", str(listener), "--events", "120", "--seeds", "1",
         "--strategies", "shuffle,learner", "--json",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -134,11 +136,13 @@ def test_simulate_on_a_database_and_with_a_listener_file(db: sqlite_utils.Databa
 def test_simulate_errors_are_clear_and_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"name": "bad", "taste": {"sadness": 1}}))
-    result = skipwise("simulate", "--synthetic", "50", "--listener", str(bad), "--events", "10")
+    result = skipwise("simulate", "--synthetic", "50", "--listener", str(bad), "--events", "200")
     assert result.returncode == 2
     assert "unknown feature 'sadness'" in result.stderr and "Traceback" not in result.stderr
-    result = skipwise("simulate", "--listener", "nobody", "--events", "10")
+    result = skipwise("simulate", "--listener", "nobody", "--events", "200")
     assert result.returncode == 2 and "no built-in listener 'nobody'" in result.stderr
+    result = skipwise("simulate", "--synthetic", "50", "--listener", "steady", "--events", "100")
+    assert result.returncode == 2 and "--events must be more than 100" in result.stderr
 
 
 def test_bench_learner_json_contract() -> None:
