@@ -25,8 +25,10 @@ class CliError(Exception):
     """A clear message for the user; the command exits with status 2."""
 
 
-def add_db_option(parser: Any) -> None:
-    parser.add_argument("--db", type=Path, metavar="PATH", help=f"database (default: {default_db_path()})")
+def add_db_option(parser: Any, help: str | None = None) -> None:
+    """``--db PATH``; ``help`` replaces the default text where a missing --db means something else."""
+    text = help or f"database (default: {default_db_path()})"
+    parser.add_argument("--db", type=Path, metavar="PATH", help=text)
 
 
 def db_from(args: Any) -> sqlite_utils.Database:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from engine.cli.common import (
     RIVER_HINT,
     CliError,
     Progress,
+    add_db_option,
     db_from,
     print_json,
     river_installed,
@@ -32,9 +32,7 @@ def register(sub: Any) -> None:
         description="Run the same library, listener and seeds through every strategy.",
     )
     source = p.add_mutually_exclusive_group()
-    source.add_argument(
-        "--db", type=Path, metavar="PATH", help="use this database's tracks (default: --synthetic)"
-    )
+    add_db_option(source, help="use this database's tracks (default: --synthetic)")
     source.add_argument(
         "--synthetic",
         type=int,
