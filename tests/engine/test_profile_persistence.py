@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +21,7 @@ from engine.learner.profile import V1_LABELS, Profile, ProfileError, load_prior
 from engine.listening import ListeningSession
 from engine.store import open_db
 from engine.store.plays import PlayRecord
-from engine.store.profiles import load_profile, save_profile, snapshot_count, undo_last
+from engine.store.profiles import KEEP_UPDATES, load_profile, save_profile, snapshot_count, undo_last
 from tests.engine.helpers import fill_library, random_inputs
 
 GROUP_COUNTS = [g.size for g in GROUPS]
@@ -120,6 +118,28 @@ def test_save_load_undo_and_reset(db: sqlite_utils.Database) -> None:
     assert undo_last(db).profile.steps == 5, "a reset can be undone"
 
 
+def test_old_routine_snapshots_are_pruned_and_the_prior_reset_and_recent_ones_kept(
+    db: sqlite_utils.Database,
+) -> None:
+    profile = Profile.from_prior()
+    prior_id = save_profile(db, profile, "prior")
+    for k in range(1, 10):
+        profile.steps = k
+        save_profile(db, profile)
+    profile.steps = 0
+    reset_id = save_profile(db, profile, "reset")
+    update_ids = []
+    for k in range(1, 601):
+        profile.steps = k
+        update_ids.append(save_profile(db, profile))
+    rows = {r["id"]: r["reason"] for r in db.query("SELECT id, reason FROM profile_snapshots")}
+    assert rows[prior_id] == "prior" and rows[reset_id] == "reset", "only routine snapshots are pruned"
+    assert set(update_ids[-KEEP_UPDATES:]) <= set(rows), "the newest KEEP_UPDATES updates stay for undo"
+    assert len(rows) <= KEEP_UPDATES + 50 + 2, "pruning runs every 50 saves"
+    assert len(rows) < 611
+    assert undo_last(db).profile.steps == 599 and load_profile(db).profile.steps == 599
+
+
 def test_a_corrupt_newest_snapshot_is_reported_and_the_good_one_used(db: sqlite_utils.Database) -> None:
     save_profile(db, _trained(5))
     bad = save_profile(db, _trained(25))
@@ -213,37 +233,44 @@ def test_a_save_interrupted_at_any_point_leaves_a_loadable_profile(tmp_path: Pat
 
 SAVER = textwrap.dedent(
     """
-    import sys, numpy as np
+    import itertools, os, signal, sys, numpy as np
     from engine.store import open_db
     from engine.store.profiles import save_profile
     from engine.learner.learner import Learner
     db = open_db(sys.argv[1])
+    kill_at = int(sys.argv[2])
     learner = Learner.from_prior()
     x = np.zeros(26); x[18] = 1.0; x[1] = 1.0
-    print("ready", flush=True)
-    while True:
-        learner.learn_one(x, 0.0)
-        save_profile(db, learner.profile)
+    learner.learn_one(x, 0.0)
+    save_profile(db, learner.profile)
+    learner.learn_one(x, 0.0)
+    steps = itertools.count(1)
+    def handler():
+        if next(steps) == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return 0
+    db.conn.set_progress_handler(handler, 1)
+    save_profile(db, learner.profile)
     """
 )
 
 
 def test_a_process_killed_while_saving_leaves_a_loadable_profile(tmp_path: Path) -> None:
-    path = tmp_path / "killed.db"
-    open_db(path).close()
-    for delay in (0.05, 0.2, 0.45):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", SAVER, str(path)], stdout=subprocess.PIPE, cwd=Path(__file__).parents[2]
-        )
-        assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
-        time.sleep(delay)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+    """A real SIGKILL at every VM step of a save: the database holds the old profile or the new one."""
+    steps = _save_steps(tmp_path)
+    killed = 0
+    for kill_at in range(1, steps + 1):
+        path = tmp_path / f"killed-{kill_at}.db"
+        open_db(path).close()
+        argv = [sys.executable, "-c", SAVER, str(path), str(kill_at)]
+        proc = subprocess.run(argv, cwd=Path(__file__).parents[2])
+        killed += proc.returncode == -signal.SIGKILL
         db = open_db(path)
         loaded = load_profile(db)
         assert loaded is not None and not loaded.problems
-        assert loaded.profile.steps > 0
+        assert loaded.profile.steps in (1, 2), f"killed at step {kill_at}"
         db.close()
+    assert killed == steps, f"the kills landed inside the save ({killed} of {steps})"
 
 
 def test_session_export_import_and_a_bad_import_changes_nothing(

@@ -11,6 +11,7 @@ import sqlite_utils
 from engine.learner.context import ContextState
 from engine.learner.labels import Kind
 from engine.learner.learner import Learner
+from engine.library_snapshot import load_snapshot
 from engine.listening import ListeningSession
 from engine.queue.ranker import Ranker, eligible_songs
 from engine.queue.upcoming import UpcomingQueue
@@ -174,6 +175,24 @@ def test_new_tracks_and_features_are_picked_up_and_the_queue_keeps_its_pins(
     assert session.refresh_library() is True
     assert not np.isnan(session.library.raw[session.index[new]]).any()
     assert len(session.library.ids) == len(ids) + 1
+
+
+def test_a_skip_made_while_a_snapshot_was_being_built_is_not_forgotten(db: sqlite_utils.Database) -> None:
+    """The player builds the next snapshot in the background while the listener goes on skipping."""
+    fill_library(db, 40)
+    now = 1_767_600_000.0
+    session = ListeningSession(db, rng=np.random.default_rng(0), queue_length=10)
+    session.rerank(now=now, hour=9.0)
+    add_tracks(db, [{"path": "/music/new.ogg", "title": "New", "artist": "Newcomer"}])
+    snap = load_snapshot(db)  # the background build, finished before the skip below was stored
+    skipped = session.upcoming[0]
+    session.record(PlayRecord(skipped, "s", now, 9.0, 2_000, 2_000, 200_000, "skip"))
+    assert session.adopt(snap) is True
+    fresh = ListeningSession(db, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(session.context.inputs_many(now + 60), fresh.context.inputs_many(now + 60))
+    assert session.context.session.streak == 1 and session.context.song_early.sum() == 1.0
+    session.rerank(now=now + 60, hour=9.0)
+    assert skipped not in session.upcoming, "the skipped song is still heard recently"
 
 
 def test_an_unplayable_track_leaves_the_queue_and_stays_out(db: sqlite_utils.Database) -> None:
