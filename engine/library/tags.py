@@ -49,6 +49,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
 }
 _COVER_PREFIXES = ("APIC", "covr", "metadata_block_picture", "WM/Picture")
 _NUMBER = re.compile(r"\d+")
+_MAX_DIGITS = 6  # track numbers and years; a longer one is junk (and would not fit SQLite's INTEGER)
 
 
 def title_from_path(path: Path) -> str:
@@ -86,8 +87,11 @@ def _lookup(tags: Any, keys: tuple[str, ...]) -> str | None:
 
 
 def _number(value: str | None) -> int | None:
+    """The first number in a track-number or date tag; None for none or an implausible one."""
     match = _NUMBER.search(value or "")
-    return int(match.group()) if match else None
+    if not match or len(match.group()) > _MAX_DIGITS:
+        return None
+    return int(match.group())
 
 
 def _cover(audio: Any, tags: Any) -> bool:

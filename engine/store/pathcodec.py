@@ -23,5 +23,8 @@ def from_db(value: str | bytes) -> str:
 
 
 def printable(path: str) -> str:
-    """A path safe to print or put in JSON (undecodable bytes shown as U+FFFD)."""
-    return os.fsencode(path).decode("utf-8", "replace")
+    """A path (or any text) safe to print, store or put in JSON: undecodable bytes shown as U+FFFD."""
+    try:
+        return os.fsencode(path).decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a lone surrogate that no file name produced
+        return path.encode("utf-8", "replace").decode("utf-8")

@@ -11,7 +11,7 @@ import sqlite_utils
 
 from engine.features.names import FEATURE_NAMES
 from engine.store.db import transaction
-from engine.store.pathcodec import from_db, to_db
+from engine.store.pathcodec import from_db, printable, to_db
 
 TRACK_COLUMNS = (
     "path", "title", "artist", "album", "album_artist", "genre", "track_number", "year", "duration_ms",
@@ -142,7 +142,13 @@ _DEFAULTS = {"has_cover": 0, "status": "ok"}
 
 def _value(row: Mapping[str, Any], column: str) -> Any:
     value = row.get(column, _DEFAULTS.get(column))
-    return to_db(value) if column == "path" and isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    if column == "path":
+        return to_db(value)  # exact bytes, so the file can be found again
+    # A title made from an undecodable file name (or an error quoting one) carries lone
+    # surrogates, which SQLite cannot store as text: keep it readable instead.
+    return value if isinstance(to_db(value), str) else printable(value)
 
 
 def _finite(value: Any) -> float | None:

@@ -97,6 +97,12 @@ def messy(tmp_path: Path, formats: Path) -> Path:
     latin1 = os.path.join(os.fsencode(lib), b"caf\xe9.ogg")
     with open(latin1, "wb") as f:
         f.write(good.read_bytes())
+    untagged = os.path.join(os.fsencode(lib), b"na\xefve untagged.wav")  # its title comes from that name
+    with open(untagged, "wb") as f:
+        f.write((formats / "05 - Tone_wav.wav").read_bytes())
+    with open(os.path.join(os.fsencode(lib), b"empty \xff.flac"), "wb"):
+        pass
+    make_audio(lib / "huge-track-number.mp3", tags={"title": "Huge", "track": "9" * 30, "date": "1" * 25})
     (lib / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 100)
     return lib
 
@@ -109,12 +115,19 @@ def test_a_messy_folder_gets_a_track_or_a_reason_for_every_file(
     assert reasons["zero.mp3"] == "empty file (0 bytes)"
     assert reasons["notes.m4a"] == "not an audio file (text)"
     assert reasons["dangling.ogg"] == "dangling symlink"
+    assert reasons["empty \udcff.flac"] == "empty file (0 bytes)"
     assert "random.ogg" in reasons
     tracks = {Path(t["path"]).name: t for t in list_tracks(db)}
     for name in ("really-flac.mp3", "no-extension", "🎵 emoji song.ogg", "caf\udce9.ogg", "corrupt-id3.mp3"):
         assert tracks[name]["status"] == "ok", name
         assert tracks[name]["features"], f"{name} was analysed"
     assert "cover.jpg" not in tracks
+    assert tracks["na\udcefve untagged.wav"]["title"] == "na\ufffdve untagged", "stored readable"
+    assert tracks["empty \udcff.flac"]["title"] == "empty \ufffd.flac"
+    huge = db.execute(
+        "SELECT title, track_number, year, status FROM tracks WHERE path LIKE '%huge-track-number.mp3'"
+    ).fetchone()
+    assert huge == ("Huge", None, None, "ok"), "a junk number is dropped, the file kept"
     assert sum(1 for t in tracks if t.startswith("truncated")) == 1
     json.dumps(result.to_json())  # undecodable names still print
 
