@@ -12,6 +12,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from engine.paths import cache_dir
 DEFAULT_TIMEOUT_S = 120.0
 STARTUP_TIMEOUT_S = 300.0  # the first numba compilation of a cold cache takes a while
 MAX_STARTUP_FAILURES = 3
+_HAS_MASK = hasattr(signal, "pthread_sigmask")  # not on Windows
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Outcome:
     duration_s: float | None = None
     decoder: str | None = None
     error: str | None = None
+    retry: bool = False  # the failure was not the file's fault (killed from outside, no workers): try again
 
 
 def default_workers() -> int:
@@ -57,7 +60,7 @@ class _Worker:
         self.proc = ctx.Process(
             target=worker_main, args=(child, analyser, str(cache_dir() / "numba")), daemon=True
         )
-        self.proc.start()
+        _start_without_sigint(self.proc)
         child.close()
         self.started = time.monotonic()
         self.ready = False
@@ -138,7 +141,10 @@ class AnalysisPool:
                         if not w.ready:
                             startup_failures += 1
                         w.proc.join(2)  # a closed pipe can be seen before the exit code is reaped
-                        self._fail(w, f"analysis worker crashed ({_exit(w.proc.exitcode)})", on_outcome)
+                        code = w.proc.exitcode
+                        # SIGKILL comes from outside (the out-of-memory killer, a user): not this file's fault
+                        self._fail(w, f"analysis worker crashed ({_exit(code)})", on_outcome,
+                                   retry=code == -signal.SIGKILL)  # fmt: skip
                     elif w.job is not None and now - w.job_started > self.timeout_s:
                         self._fail(w, f"analysis timed out after {self.timeout_s:g} s", on_outcome)
                         replace = True
@@ -152,7 +158,7 @@ class AnalysisPool:
                             reason = "analysis workers cannot start (see the log above)"
                             while queue:
                                 job = queue.popleft()
-                                on_outcome(Outcome(job.track_id, job.path, error=reason))
+                                on_outcome(Outcome(job.track_id, job.path, error=reason, retry=True))
                         if queue:
                             workers.append(_Worker(self._ctx, self.analyser))
         finally:
@@ -180,10 +186,31 @@ class AnalysisPool:
             on_outcome(Outcome(track_id, path, error=reason))
 
     @staticmethod
-    def _fail(w: _Worker, reason: str, on_outcome: Callable[[Outcome], None]) -> None:
+    def _fail(w: _Worker, reason: str, on_outcome: Callable[[Outcome], None], *, retry: bool = False) -> None:
         if w.job is not None:
-            on_outcome(Outcome(w.job.track_id, w.job.path, error=reason))
+            on_outcome(Outcome(w.job.track_id, w.job.path, error=reason, retry=retry))
             w.job = None
+
+
+def _start_without_sigint(proc: Any) -> None:
+    """Start ``proc`` ignoring SIGINT, so that a Ctrl-C while it starts up cannot kill it with a
+    traceback: a spawned child inherits the ignored signal (``worker_main`` keeps it ignored).
+    The parent stops its workers itself when it is interrupted. Only the main thread may
+    change a signal's handler; a scan on another thread (the player's) is not Ctrl-C'd."""
+    if threading.current_thread() is not threading.main_thread():
+        proc.start()
+        return
+    # Blocked meanwhile, a Ctrl-C in the parent stays pending (Linux never drops a blocked
+    # signal as ignored) and is delivered, to the restored handler, when unblocked; unless the
+    # kernel hands it to another thread (BLAS's) in these few milliseconds, where it is lost.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if _HAS_MASK else None
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        proc.start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _exit(code: int | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -25,6 +26,9 @@ def load_analyser(spec: str) -> tuple[Callable[..., Any], Callable[[], None] | N
 
 
 def worker_main(conn: Connection, analyser: str, numba_cache: str) -> None:
+    # Ctrl-C reaches the whole process group; the parent stops the workers itself, and a
+    # KeyboardInterrupt here would only print a traceback per worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # numba caches compiled code per process unless told where to keep it
     os.environ["NUMBA_CACHE_DIR"] = numba_cache
     os.makedirs(numba_cache, exist_ok=True)

@@ -23,6 +23,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds allowed per file")
     p.add_argument("--no-analysis", action="store_true", help="read tags only")
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="analyse again the files whose analysis failed in an earlier scan (a timeout, say)",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=scan)
     t = sub.add_parser("tracks", help="list the library")
@@ -34,6 +39,11 @@ def register(sub: Any) -> None:
 def scan(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise CliError("--workers must be at least 1")
+    missing = [str(d) for d in args.dirs if not d.exists()]
+    if missing:
+        raise CliError(f"no such file or folder: {', '.join(missing)}")
+    if not args.timeout > 0:
+        raise CliError(f"--timeout must be more than 0 seconds, got {args.timeout:g}")
     bars: dict[str, Progress] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -52,6 +62,7 @@ def scan(args: argparse.Namespace) -> int:
         timeout_s=args.timeout,
         analyse=not args.no_analysis,
         progress=progress,
+        retry_failed=args.retry_failed,
     )
     result = scanner.scan(args.dirs)
     for bar in bars.values():
@@ -71,7 +82,7 @@ def scan(args: argparse.Namespace) -> int:
 
 
 def tracks(args: argparse.Namespace) -> int:
-    rows = list_tracks(db_from(args))
+    rows = list_tracks(db_from(args, must_exist=True))
     for row in rows:
         row["path"] = printable(row["path"])
     if args.json:

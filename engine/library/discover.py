@@ -35,7 +35,8 @@ def walk(roots: list[Path]) -> Iterator[Found]:
         try:
             st = os.stat(root_str)
         except OSError as exc:
-            yield Found(root_str, problem=_reason(exc, root_str))
+            reason = "no such file or folder" if exc.errno == errno.ENOENT else _reason(exc, root_str)
+            yield Found(root_str, problem=reason)
             continue
         if stat.S_ISDIR(st.st_mode):
             yield from _walk_dir(root_str, seen_dirs)

@@ -76,9 +76,13 @@ class Scanner:
         analyse: bool = True,
         analyser: str | None = None,
         progress: ProgressFn | None = None,
+        retry_failed: bool = False,
     ) -> None:
+        """``retry_failed``: analyse again the files whose analysis failed before (otherwise
+        a failure is remembered until the file changes or the extractor does)."""
         self.db = db
         self.analyse = analyse
+        self.retry_failed = retry_failed
         self.progress = progress
         kwargs = {"analyser": analyser} if analyser else {}
         self.pool = AnalysisPool(workers, timeout_s=timeout_s, **kwargs)
@@ -92,6 +96,8 @@ class Scanner:
     def scan(self, roots: list[Path]) -> ScanResult:
         t0 = time.perf_counter()
         result = ScanResult()
+        if self.retry_failed and self.analyse:
+            scanning.forget_analysis_errors(self.db)
         known = scanning.known_tracks(self.db, EXTRACTOR_VERSION)
         seen: set[str] = set()
         new_rows: list[dict[str, Any]] = []

@@ -108,11 +108,21 @@ def store_outcomes(db: sqlite_utils.Database, outcomes: Iterable[Any], version: 
                     " duration_ms = coalesce(duration_ms, ?) WHERE id = ?",
                     (int(o.duration_s * 1000) if o.duration_s else None, o.track_id),
                 )
-            else:
+            elif not o.retry:  # remembered: not analysed again at this version
                 db.conn.execute(
                     "UPDATE tracks SET analysis_error = ?, analysis_error_version = ? WHERE id = ?",
                     (o.error, version, o.track_id),
                 )
+
+
+def forget_analysis_errors(db: sqlite_utils.Database) -> int:
+    """Let every track whose analysis failed be tried again; returns how many."""
+    with transaction(db.conn):
+        cur = db.conn.execute(
+            "UPDATE tracks SET analysis_error = NULL, analysis_error_version = NULL"
+            " WHERE analysis_error IS NOT NULL"
+        )
+    return cur.rowcount
 
 
 def list_tracks(db: sqlite_utils.Database) -> list[dict[str, Any]]:

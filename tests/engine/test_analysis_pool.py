@@ -40,6 +40,8 @@ def test_crashed_hung_and_failing_files_are_reported_and_the_rest_analysed(tmp_p
     assert by_name["exit.ogg"].error == "analysis worker crashed (exit code 3)"
     assert by_name["hang.ogg"].error == "analysis timed out after 2 s"
     assert by_name["bad.ogg"].error == "analysis failed: ValueError: this file is bad on purpose"
+    retried = {name for name, o in by_name.items() if o.retry}
+    assert retried == {"crash.ogg"}, "only a kill from outside is not the file's fault"
 
 
 def test_workers_are_separate_spawned_processes(tmp_path: Path) -> None:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
 from engine.library.scan import Scanner
+from engine.store.db import open_db
 from engine.store.pathcodec import from_db
 from engine.store.scanning import list_tracks
 from tests.engine.corpus import FORMATS, make_audio
@@ -162,6 +167,75 @@ def test_a_killed_scan_resumes_without_analysing_anything_twice(
     result = _scanner(db).scan([lib])
     assert result.analysed == 7, "only what the first run had not finished"
     assert _scanner(db).scan([lib]).analysed == 0
+
+
+def test_a_file_killed_from_outside_is_analysed_again_and_a_timeout_only_when_asked(
+    formats: Path, tmp_path: Path, db: sqlite_utils.Database
+) -> None:
+    lib = tmp_path / "retry"
+    lib.mkdir()
+    for name in ("fine.ogg", "crash.ogg", "hang.ogg"):  # the stub analyser acts on the name
+        shutil.copy(formats / "02 - Tone_ogg.ogg", lib / name)
+    jobs: list[int] = []
+
+    def count_jobs(stage: str, done: int, total: int) -> None:
+        if stage == "analysis" and done == 1:
+            jobs.append(total)
+
+    def scan(**kwargs: object) -> dict[str, str]:
+        result = _scanner(db, timeout_s=2.0, progress=count_jobs, **kwargs).scan([lib])
+        return {Path(f.path).name: f.reason for f in result.failed}
+
+    failed = {
+        "crash.ogg": "analysis worker crashed (killed by SIGKILL)",
+        "hang.ogg": "analysis timed out after 2 s",
+    }
+    assert scan() == failed
+    assert scan() == failed and jobs[-1] == 1, "the killed one is tried again, the timeout remembered"
+    assert scan(retry_failed=True) == failed and jobs[-1] == 2, "--retry-failed tries the timeout again"
+    assert jobs == [3, 1, 2]
+
+
+def _children(pid: int) -> list[str]:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return []
+
+
+def test_ctrl_c_during_a_scan_stops_cleanly_and_the_next_scan_resumes(formats: Path, tmp_path: Path) -> None:
+    """SIGINT to the whole process group, as a terminal sends it, once the analysis has started.
+
+    (A Ctrl-C in the few milliseconds a worker takes to start can be lost: see
+    ``engine.analysis.pool._start_without_sigint``.)
+    """
+    db_path = tmp_path / "interrupted.db"
+    env = {**os.environ, "SKIPWISE_HOME": str(tmp_path / "home"), "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "app.launcher", "scan", str(formats), "--db", str(db_path)]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    tracks = 0
+    for _ in range(1200):  # a safety net of two minutes, not a measurement
+        if db_path.exists():
+            with contextlib.closing(sqlite3.connect(db_path)) as conn, contextlib.suppress(sqlite3.Error):
+                tracks = conn.execute("SELECT count(*) FROM tracks").fetchone()[0]
+        if (tracks == 8 and len(_children(proc.pid)) >= 2) or proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert tracks == 8, "the tags were stored and the analysis workers started"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate()
+    assert proc.returncode == 130 and err.strip().endswith("interrupted"), err
+    assert "Traceback" not in err, err
+    db = open_db(db_path)
+    stored = db.execute("SELECT count(*) FROM features").fetchone()[0]
+    assert _scanner(db).scan([formats]).analysed == 8 - stored, "what was stored stays; the rest is done"
 
 
 @pytest.mark.skipif(shutil.which("setpriv") is None, reason="needs util-linux setpriv")
