@@ -11,10 +11,27 @@ import multiprocessing
 import sys
 
 GUI_OPTIONS = ("--demo", "--db", "--no-scan", "--play")
+COMMANDS = ("scan", "tracks", "plays", "simulate", "demo", "profile", "bench")  # engine.cli.main's
 
 
 def wants_window(argv: list[str]) -> bool:
-    return not argv or argv[0].split("=", 1)[0] in GUI_OPTIONS
+    return not argv or (argv[0].split("=", 1)[0] in GUI_OPTIONS and _command_at(argv) is None)
+
+
+def _command_at(argv: list[str]) -> int | None:
+    """Where a subcommand follows the window's options (``skipwise --db X plays``), if one does."""
+    i = 0
+    while i < len(argv):
+        if argv[i] in COMMANDS:
+            return i
+        i += 2 if argv[i] == "--db" else 1
+    return None
+
+
+def cli_argv(argv: list[str]) -> list[str]:
+    """``--db X plays ...`` as ``plays ... --db X``: options given first go to the subcommand."""
+    at = _command_at(argv)
+    return argv if not at else [*argv[at:], *argv[:at]]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.bench_gui import register as register_bench_gui
     from engine.cli.main import main as cli_main
 
-    return cli_main(argv, bench_extensions=[register_bench_gui])
+    return cli_main(cli_argv(argv), bench_extensions=[register_bench_gui])
 
 
 if __name__ == "__main__":

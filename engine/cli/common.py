@@ -31,8 +31,23 @@ def add_db_option(parser: Any, help: str | None = None) -> None:
     parser.add_argument("--db", type=Path, metavar="PATH", help=text)
 
 
-def db_from(args: Any) -> sqlite_utils.Database:
+def db_from(args: Any, *, must_exist: bool = False) -> sqlite_utils.Database:
+    """The database of ``--db`` (default: the user's library, created on first use).
+
+    ``must_exist``: for commands that only read, a ``--db`` that names no file is
+    an error, so that a mistyped path is reported instead of left behind as an
+    empty new database.
+    """
+    if must_exist and args.db is not None and not _exists(Path(args.db)):
+        raise CliError(f"no database at {args.db} (check the path; `skipwise scan DIR --db PATH` makes one)")
     return open_db(args.db or default_db_path())
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # not even visible (a folder we may not enter): open_db says why
+        return True
 
 
 def print_json(doc: Any) -> None:

@@ -34,7 +34,7 @@ def play_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    rows = play_rows(list_plays(db_from(args), last=args.limit))
+    rows = play_rows(list_plays(db_from(args, must_exist=True), last=args.limit))
     if args.json:
         print_json(rows)
         return 0

@@ -61,7 +61,7 @@ def register(sub: Any) -> None:
 
 def _library(args: argparse.Namespace) -> SimLibrary:
     if args.db is not None:
-        lib = load_library(db_from(args))
+        lib = load_library(db_from(args, must_exist=True))
         try:
             return library_from_arrays(lib.raw, lib.artist, lib.duration_ms, str(args.db))
         except ValueError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from engine.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 
 class SchemaError(RuntimeError):
-    """The database cannot be used by this version of Skipwise."""
+    """The database cannot be opened, or cannot be used by this version of Skipwise."""
 
 
 def open_db(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
@@ -25,18 +26,35 @@ def open_db(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
     """
     path = Path(path)
     if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SchemaError(f"cannot create the folder of the database {path}: {exc.strerror}") from None
+        if path.is_dir():
+            raise SchemaError(f"{path} is a folder, not a database file")
     try:
         conn = sqlite3.connect(str(path), timeout=10.0)
         conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.DatabaseError as exc:
-        raise SchemaError(f"{path} is not a usable SQLite database: {exc}") from None
+        raise SchemaError(_open_failure(path, exc)) from None
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     db = sqlite_utils.Database(conn)
     if migrate:
         apply_migrations(db)
     return db
+
+
+def _open_failure(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """Why ``path`` could not be opened, telling a place Skipwise may not write apart from a damaged file."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        where = "file" if path.exists() and not os.access(path, os.W_OK) else "folder"
+        return (
+            f"cannot write to the database {path}: its {where} is read-only "
+            f"(Skipwise writes every play as it happens; copy the database somewhere writable) [{exc}]"
+        )
+    return f"{path} is not a usable SQLite database: {exc}"
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
