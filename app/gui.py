@@ -24,6 +24,7 @@ from app.icons import app_icon
 from app.library_scan import LibraryScan
 from app.main_window import MainWindow
 from engine.demo import install_demo
+from engine.learner.profile import ProfileError
 from engine.paths import default_db_path
 from engine.settings import Settings, load_settings, save_settings
 from engine.store import SchemaError, open_db
@@ -135,6 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def profile_damaged_message(db_path: Path, exc: Exception) -> str:
+    return (
+        f"The learned profile in {db_path} cannot be used: {exc}\n\n"
+        "Your library and plays are untouched. To start learning again from the prior, run\n"
+        f"    skipwise profile reset --db {db_path}\n"
+        "(the damaged snapshots are kept for inspection), or import an exported profile with "
+        "skipwise profile import."
+    )
+
+
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     if args.demo and not os.environ.get("SKIPWISE_HOME"):
@@ -179,6 +190,9 @@ def run(argv: list[str]) -> int:
         player = open_player(db_path, folders, settings=settings, scan=not args.no_scan)
     except SchemaError as exc:
         QMessageBox.critical(None, "Skipwise", str(exc))
+        return 2
+    except ProfileError as exc:  # every stored profile is damaged: say so, never start over silently
+        QMessageBox.critical(None, "Skipwise", profile_damaged_message(db_path, exc))
         return 2
     if settings.problem:
         player.controller.message.emit(settings.problem)

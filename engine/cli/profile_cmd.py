@@ -40,8 +40,8 @@ def register(sub: Any) -> None:
     reset.set_defaults(func=reset_cmd)
 
 
-def _current(args: argparse.Namespace) -> Profile:
-    loaded = load_profile(db_from(args))
+def _current(args: argparse.Namespace, *, must_exist: bool = True) -> Profile:
+    loaded = load_profile(db_from(args, must_exist=must_exist))
     if loaded is None:
         return Profile.from_prior()
     for problem in loaded.problems:
@@ -64,7 +64,11 @@ def show_cmd(args: argparse.Namespace) -> int:
 
 
 def export_cmd(args: argparse.Namespace) -> int:
-    write_text_atomic(args.path, _current(args).dumps() + "\n")
+    text = _current(args).dumps() + "\n"
+    try:
+        write_text_atomic(args.path, text)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.path}: {exc.strerror or exc}") from None
     print(f"exported the profile to {args.path}")
     return 0
 
@@ -84,7 +88,7 @@ def import_cmd(args: argparse.Namespace) -> int:
 
 
 def undo_cmd(args: argparse.Namespace) -> int:
-    loaded = undo_last(db_from(args))
+    loaded = undo_last(db_from(args, must_exist=True))
     if loaded is None:
         raise CliError("nothing to undo")
     print(f"restored the profile after {loaded.profile.steps} updates")
@@ -92,7 +96,14 @@ def undo_cmd(args: argparse.Namespace) -> int:
 
 
 def reset_cmd(args: argparse.Namespace) -> int:
-    mode = "int8" if args.int8 else "float32" if args.float32 else _current(args).mode
+    if args.int8 or args.float32:
+        mode = "int8" if args.int8 else "float32"
+    else:
+        try:
+            mode = _current(args, must_exist=False).mode
+        except ProfileError as exc:  # nothing usable to take the mode from: the reset is the way out
+            print(f"warning: {exc}\nresetting to a float32 profile (--int8 for INT8)", file=sys.stderr)
+            mode = "float32"
     save_profile(db_from(args), Profile.from_prior(mode=mode), "reset")
     print("the profile is back at the prior (`skipwise profile undo` brings the old one back)")
     return 0

@@ -23,6 +23,7 @@ from engine.paths import assets_dir
 
 FORMAT = "skipwise-profile"
 FORMAT_VERSION = 3
+VELOCITY_LIMIT = 1e3  # |S g| stays near the clipped gradient (norm 2); far beyond is damage
 # Version 1 had "history: freshness" = 1 - exp(-hours since played / 24) where version 2 has
 # "history: heard recently" = exp(-hours since played / 24); see ``_from_version_1``.
 # Versions 1 and 2 kept a diagonal precision where version 3 keeps the full covariance.
@@ -125,6 +126,8 @@ class Profile:
             data = json.loads(text)
         except (json.JSONDecodeError, TypeError) as exc:
             raise ProfileError(f"profile is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise ProfileError("profile is not valid JSON: nested too deeply") from None
         return _parse(data)
 
 
@@ -186,13 +189,19 @@ def _parse(data: Any) -> Profile:
     if not isinstance(opt, dict):
         raise ProfileError("optimizer state missing")
     steps = opt.get("steps")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ProfileError("optimizer.steps must be a non-negative integer")
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps < 2**63:
+        raise ProfileError("optimizer.steps must be a non-negative integer (below 2**63)")
+    prior = _vector(data.get("prior"), "prior")
+    if np.any(np.abs(prior) > limit):
+        raise ProfileError("prior: a value is outside its weight's bound")
+    velocity = _vector(opt.get("velocity"), "optimizer.velocity")
+    if np.any(np.abs(velocity) > VELOCITY_LIMIT):
+        raise ProfileError(f"optimizer.velocity: a value is beyond {VELOCITY_LIMIT:g}, which no step makes")
     profile = Profile(
         weights=weights,
-        prior=_vector(data.get("prior"), "prior"),
+        prior=prior,
         covariance=_covariance(opt.get("covariance")),
-        velocity=_vector(opt.get("velocity"), "optimizer.velocity"),
+        velocity=velocity,
         steps=steps,
         mode=mode,
     )

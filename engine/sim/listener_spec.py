@@ -144,9 +144,13 @@ def load_listener(name_or_file: str) -> ListenerSpec:
             known = ", ".join(builtin_names())
             raise ListenerError(f"no built-in listener {name_or_file!r} (built-in: {known}) and no such file")
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ListenerError(f"cannot read listener file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ListenerError(f"listener file {path} is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise ListenerError(f"listener file {path} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ListenerError(f"listener file {path} is not valid JSON: nested too deeply") from None
     return parse_listener(data)

@@ -68,15 +68,24 @@ def load_profile(db: sqlite_utils.Database) -> Loaded | None:
 
 
 def undo_last(db: sqlite_utils.Database) -> Loaded | None:
-    """Drop the newest snapshot and return the one before it.
+    """Drop the snapshot in use (the newest usable one) and return the usable one before it.
 
-    None (and nothing changed) when there is nothing to go back to.
+    None (and nothing changed) when there is nothing to go back to. Damaged
+    snapshots are skipped, never deleted: they stay for inspection.
     """
-    rows = list(db.query("SELECT id FROM profile_snapshots ORDER BY id DESC LIMIT 2"))
-    if len(rows) < 2:
+    usable: list[int] = []
+    for row in db.query("SELECT * FROM profile_snapshots ORDER BY id DESC"):
+        try:
+            _check(row)
+        except ProfileError:
+            continue
+        usable.append(row["id"])
+        if len(usable) == 2:
+            break
+    if len(usable) < 2:
         return None
     with transaction(db.conn):
-        db.conn.execute("DELETE FROM profile_snapshots WHERE id = ?", (rows[0]["id"],))
+        db.conn.execute("DELETE FROM profile_snapshots WHERE id = ?", (usable[0],))
     return load_profile(db)
 
 

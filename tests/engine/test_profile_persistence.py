@@ -87,6 +87,9 @@ def _mutate(doc: dict, path: str, value: object) -> dict:
         ("weights", [1e6] + [0.0] * 41, "outside its bound"),
         ("mode", "int4", "unknown mode"),
         ("optimizer.steps", -1, "non-negative"),
+        ("optimizer.steps", 10**20, "below 2\\*\\*63"),
+        ("prior", [1e300] * 42, "prior: a value is outside"),
+        ("optimizer.velocity", [2e297] * 42, "which no step makes"),
         ("optimizer.covariance", [[0.0] * 42] * 42, "upper triangle"),
         ("optimizer.covariance", [[1.0] * (42 - i) for i in range(42)], "not positive definite"),
         ("optimizer.covariance", [[2.0] + [0.0] * (41 - i) for i in range(42)], "larger than the prior"),
@@ -103,6 +106,8 @@ def test_invalid_profiles_are_refused_with_the_reason(path: str, value: object, 
 def test_not_json_is_refused() -> None:
     with pytest.raises(ProfileError, match="not valid JSON"):
         Profile.loads("{truncated")
+    with pytest.raises(ProfileError, match="nested too deeply"):
+        Profile.loads("[" * 100_000 + "]" * 100_000)
 
 
 def test_save_load_undo_and_reset(db: sqlite_utils.Database) -> None:
@@ -163,6 +168,38 @@ def test_no_usable_snapshot_is_an_error_not_a_silent_reset(db: sqlite_utils.Data
     with pytest.raises(ProfileError):
         ListeningSession(db)
     assert snapshot_count(db) == 1
+
+
+def test_undo_skips_a_damaged_snapshot_and_keeps_it(db: sqlite_utils.Database) -> None:
+    save_profile(db, _trained(5))
+    save_profile(db, _trained(25))
+    bad = save_profile(db, _trained(30))
+    with db.conn:
+        db.conn.execute("UPDATE profile_snapshots SET checksum = 'x' WHERE id = ?", (bad,))
+    assert load_profile(db).profile.steps == 25, "the damaged newest one is not in use"
+    restored = undo_last(db)
+    assert restored is not None and restored.profile.steps == 5, "undo left the profile in use"
+    assert db.execute("SELECT count(*) FROM profile_snapshots WHERE id = ?", (bad,)).fetchone()[0] == 1
+    assert undo_last(db) is None and snapshot_count(db) == 2, "nothing usable to go back to: nothing deleted"
+
+
+def test_reset_is_the_way_out_when_every_snapshot_is_damaged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from engine.cli.main import main
+
+    path = tmp_path / "damaged.db"
+    db = open_db(path)
+    save_profile(db, _trained(5, mode="int8"))
+    with db.conn:
+        db.conn.execute("UPDATE profile_snapshots SET checksum = 'x'")
+    assert main(["profile", "undo", "--db", str(path)]) == 2
+    assert snapshot_count(db) == 1, "undo deleted nothing"
+    assert main(["profile", "reset", "--db", str(path)]) == 0
+    assert "resetting to a float32 profile" in capsys.readouterr().err
+    loaded = load_profile(db)
+    assert loaded.profile.steps == 0 and loaded.profile.mode == "float32" and not loaded.problems
+    assert snapshot_count(db) == 2, "the damaged snapshot is kept for inspection"
 
 
 def _save_steps(tmp_path: Path) -> int:

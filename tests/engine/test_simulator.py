@@ -75,6 +75,21 @@ def test_bad_listener_files_get_clear_errors(doc: dict, message: str) -> None:
         parse_listener(doc)
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"name": "caf\xe9"}', "not UTF-8 text"),
+        (b"[" * 100_000, "nested too deeply"),
+        (b'{"name": ', "not valid JSON"),
+    ],
+)
+def test_unreadable_listener_files_get_clear_errors(content: bytes, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "listener.json"
+    path.write_bytes(content)
+    with pytest.raises(ListenerError, match=message):
+        load_listener(str(path))
+
+
 def test_shuffle_reproduces_the_published_abandonment_curve() -> None:
     library = synthetic_library(2000, seed=7)
     logs = [run_one(library, load_listener("steady"), "shuffle", events=1000, seed=s) for s in range(3)]
