@@ -29,5 +29,5 @@ def test_bench_gui_json_contract(tmp_path: Path) -> None:
     doc = json.loads(out.stdout)
     assert set(doc) == KEYS
     assert doc["songs"] == 300 and doc["scan_analysed"] == 40
-    assert doc["window_shown_ms"] > doc["bare_qt_window_ms"] > 0
+    assert doc["window_shown_ms"] > 0 and doc["bare_qt_window_ms"] > 0  # two timings: no order between them
     assert doc["skip_to_redrawn_ms"] > 0 and doc["frame_gap_max_ms"] >= doc["frame_gap_p99_ms"] > 0

@@ -30,11 +30,9 @@ def test_songs_play_before_their_features_arrive(qtbot: Any, tmp_path: Path) -> 
         analysed = player.db.execute("SELECT count(*) FROM features").fetchone()[0]
         assert analysed < 3, "the tags are in before the analysis is done"
         assert player.window.library.model.rowCount() == 3
-        first = min(c.tracks)
-        c.play_track(first)
-        qtbot.waitUntil(c.is_playing, timeout=WAIT_MS)
-        with qtbot.waitSignal(player.scan.finished, timeout=WAIT_MS):
-            pass
+        with qtbot.waitSignal(player.scan.finished, timeout=WAIT_MS):  # armed before the scan can end
+            c.play_track(min(c.tracks))
+            qtbot.waitUntil(c.is_playing, timeout=WAIT_MS)
         assert player.db.execute("SELECT count(*) FROM features").fetchone()[0] == 3
         assert not np.isnan(c.session.library.raw).any(), "the features were taken in"
         assert "Library: 3 files, 3 new" in player.window.status_text.text()

@@ -43,9 +43,9 @@ def assert_queue_follows_new_scores(c: PlayerController, play: dict) -> None:
 def check_skip(qtbot: object, player: Player, press_next: object) -> None:
     c = player.controller
     weights_before = c.session.learner.weights.copy()
-    queue_before = [c.now.track.id if c.now else None, *c.session.upcoming]
     play_for(qtbot, c, 1000)
     skipped = c.now.track  # type: ignore[union-attr]
+    queue_before = [skipped.id, *c.session.upcoming]
     position = c.position()
     with qtbot.waitSignal(c.learned, timeout=WAIT_MS):  # type: ignore[attr-defined]
         press_next()  # type: ignore[operator]
@@ -60,7 +60,8 @@ def check_skip(qtbot: object, player: Player, press_next: object) -> None:
     assert stored is not None and np.array_equal(stored.profile.weights, weights_after), "saved"
     assert_queue_follows_new_scores(c, play)
     assert [c.now.track.id, *c.session.upcoming] != queue_before
-    assert c.now.track.id != skipped.id and c.is_playing() is not None
+    assert c.now.track.id != skipped.id
+    qtbot.waitUntil(c.is_playing, timeout=WAIT_MS)  # type: ignore[attr-defined]
 
 
 def test_next_after_a_second_is_a_stored_skip_that_trains_and_reorders(qtbot: object, player: Player) -> None:
@@ -103,8 +104,11 @@ def test_pausing_is_never_a_skip_and_paused_time_is_not_heard(qtbot: object, pla
     c.pause()
     qtbot.waitUntil(lambda: not c.is_playing(), timeout=WAIT_MS)  # type: ignore[attr-defined]
     paused_at = c.position()
+    track_id = c.now.track.id  # type: ignore[union-attr]
     qtbot.wait(1500)  # type: ignore[attr-defined]
     assert c.position() == pytest.approx(paused_at, abs=50)
+    assert list_plays(player.db) == [], "a pause stores nothing"
+    assert c.now is not None and c.now.track.id == track_id and paused_at >= 400, "the same song, paused"
     c.play()
     qtbot.waitUntil(lambda: c.position() >= paused_at + 500, timeout=WAIT_MS)  # type: ignore[attr-defined]
     c.next()

@@ -118,11 +118,14 @@ def test_int8_switch_undo_and_reset(qtbot: Any, player: Player) -> None:
     panel.int8.setChecked(False)
     assert c.session.learner.mode == "float32" and panel.tree.isColumnHidden(3)
     play_for(qtbot, c, 800)
+    before_skip = c.session.learner.weights.copy()
     c.next()
     trained = c.session.learner.weights.copy()
     assert not np.array_equal(trained, prior)
     panel.undo.click()
-    assert not np.array_equal(c.session.learner.weights, trained), "undone"
+    np.testing.assert_array_equal(
+        c.session.learner.weights, before_skip, "undone: the weights before the skip"
+    )
     QTimer.singleShot(0, lambda: _answer(QMessageBox.StandardButton.Yes))
     panel.reset.click()
     assert c.session.learner.profile.steps == 0
@@ -131,6 +134,8 @@ def test_int8_switch_undo_and_reset(qtbot: Any, player: Player) -> None:
 def test_export_import_and_a_bad_file_changes_nothing(qtbot: Any, player: Player, tmp_path: Path) -> None:
     c = player.controller
     panel = player.window.weights
+    play_for(qtbot, c, 800)
+    c.next()  # a skip: the weights are no longer the prior's
     out = tmp_path / "profile.json"
     c.export_profile(out)
     assert out.read_text().startswith('{"format":"skipwise-profile"')
@@ -142,7 +147,11 @@ def test_export_import_and_a_bad_file_changes_nothing(qtbot: Any, player: Player
     assert panel.import_from(broken) is False
     assert "was not imported; nothing changed" in shown[0]
     assert np.array_equal(c.session.learner.weights, before)
+    QTimer.singleShot(0, lambda: _answer(QMessageBox.StandardButton.Yes))
+    panel.reset.click()
+    assert not np.array_equal(c.session.learner.weights, before), "reset to the prior"
     assert panel.import_from(out) is True
+    np.testing.assert_array_equal(c.session.learner.weights, before, "the exported weights are back")
 
 
 def test_every_shortcut_is_bound_and_space_plays(qtbot: Any, player: Player) -> None:
@@ -198,7 +207,9 @@ def test_window_layout_is_saved_and_restored(player: Player) -> None:
     window.resize(window.width(), 480)
     window.restore_layout(state)
     assert window.dock.isVisibleTo(window) and window.height() == 560
-    window.restore_layout("garbage|not base64 at all")  # a damaged setting changes nothing
+    restored = window.layout_state()
+    window.restore_layout("garbage|not base64 at all")
+    assert window.layout_state() == restored and window.height() == 560, "a damaged setting changes nothing"
 
 
 def test_songs_queued_by_hand_are_still_queued_after_a_restart(

@@ -27,7 +27,7 @@ PULSE = "0.4*sin(2*PI*440*t)*exp(-6*(t-0.5*floor(2*t)))"
 
 
 def _scan(db: sqlite_utils.Database, folder: Path) -> scan_module.ScanResult:
-    return Scanner(db, workers=2, timeout_s=60.0).scan([folder])
+    return Scanner(db, workers=2).scan([folder])
 
 
 def _features(db: sqlite_utils.Database) -> dict[str, dict[str, float]]:

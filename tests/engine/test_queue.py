@@ -57,9 +57,12 @@ def test_play_next_remove_and_unpin() -> None:
     q.rerank(np.array([3.0, 2.0, 1.0, 0.0]), np.ones(4, bool))
     q.play_next(3)
     assert q.songs[0] == 3 and q.entries[0].pinned
-    assert q.remove(0) == 3
     q.unpin(0)
-    assert not q.entries[0].pinned
+    assert q.songs[0] == 3 and not q.entries[0].pinned
+    q.rerank(np.array([3.0, 2.0, 1.0, 0.0]), np.ones(4, bool))
+    assert 3 not in q.songs, "unpinned, it goes back to where its score puts it"
+    q.play_next(3)
+    assert q.remove(0) == 3 and 3 not in q.songs
 
 
 def test_recently_heard_songs_are_held_back_unless_the_library_is_too_small() -> None:
