@@ -6,6 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile
 
+from engine.store.player_lock import lock_path
+
 
 def acquire(db_path: Path) -> QLockFile | None:
     """A held lock beside the database, or None when another Skipwise is using it.
@@ -13,6 +15,6 @@ def acquire(db_path: Path) -> QLockFile | None:
     A lock left by a process that died (SIGKILL, power cut) is stale and taken over.
     """
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    lock = QLockFile(str(db_path) + ".lock")
+    lock = QLockFile(str(lock_path(db_path)))
     lock.setStaleLockTime(0)  # stale only when its process is gone
     return lock if lock.tryLock(200) else None

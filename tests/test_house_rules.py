@@ -44,6 +44,9 @@ def test_profile_command_line_round_trip(tmp_path: Path) -> None:
         [sys.executable, "-m", "app.launcher", "profile", *a, "--db", str(db)],
         capture_output=True, text=True, cwd=ROOT,
     )  # fmt: skip
+    missing = run("show")
+    assert missing.returncode == 2 and "no database at" in missing.stderr and not db.exists()
+    assert run("reset").returncode == 0  # makes the database
     shown = run("show")
     assert shown.returncode == 0 and "Scoring layer (18)" in shown.stdout and "mood: valence" in shown.stdout
     assert run("export", str(tmp_path / "out.json")).returncode == 0

@@ -11,6 +11,8 @@ from engine.atomic import write_text_atomic
 from engine.cli.common import CliError, add_db_option, db_from, print_json
 from engine.learner.params import GROUPS, LABELS
 from engine.learner.profile import Profile, ProfileError
+from engine.paths import default_db_path
+from engine.store.player_lock import running_player
 from engine.store.profiles import load_profile, save_profile, undo_last
 
 
@@ -82,12 +84,25 @@ def import_cmd(args: argparse.Namespace) -> int:
         profile = Profile.loads(text)
     except ProfileError as exc:
         raise CliError(f"{args.path} was not imported, the current profile is unchanged: {exc}") from None
+    _refuse_under_a_running_player(args)
     save_profile(db_from(args), profile, "import")
     print(f"imported {args.path} ({profile.steps} updates, {profile.mode})")
     return 0
 
 
+def _refuse_under_a_running_player(args: argparse.Namespace) -> None:
+    """The player keeps its profile in memory and saves it after every play: a change made
+    here while it runs would be overwritten, so it is refused."""
+    pid = running_player(args.db or default_db_path())
+    if pid is not None:
+        raise CliError(
+            f"the player (pid {pid}) has this library open and would overwrite the change; "
+            "close it first, or use Undo, Reset or Import in its Weights panel"
+        )
+
+
 def undo_cmd(args: argparse.Namespace) -> int:
+    _refuse_under_a_running_player(args)
     loaded = undo_last(db_from(args, must_exist=True))
     if loaded is None:
         raise CliError("nothing to undo")
@@ -96,6 +111,7 @@ def undo_cmd(args: argparse.Namespace) -> int:
 
 
 def reset_cmd(args: argparse.Namespace) -> int:
+    _refuse_under_a_running_player(args)
     if args.int8 or args.float32:
         mode = "int8" if args.int8 else "float32"
     else:

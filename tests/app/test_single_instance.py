@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app.single_instance import acquire
+from engine.cli.main import main
+from engine.store.player_lock import running_player
 
 ROOT = Path(__file__).parents[2]
 HOLDER = (
@@ -19,7 +23,10 @@ HOLDER = (
 )
 
 
-def test_a_second_player_is_refused_and_a_killed_ones_lock_is_taken_over(tmp_path: Path) -> None:
+def test_a_second_player_is_refused_and_a_killed_ones_lock_is_taken_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The profile commands of the command line are refused too while the player runs."""
     db = tmp_path / "library.db"
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE, text=True, cwd=ROOT
@@ -27,6 +34,9 @@ def test_a_second_player_is_refused_and_a_killed_ones_lock_is_taken_over(tmp_pat
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         assert acquire(db) is None, "another process holds this library"
+        assert running_player(db) == holder.pid
+        assert main(["profile", "reset", "--db", str(db)]) == 2, "the player would overwrite it"
+        assert "has this library open" in capsys.readouterr().err
         other = acquire(tmp_path / "other.db")
         assert other is not None, "a different library is free"
         other.unlock()
@@ -34,6 +44,8 @@ def test_a_second_player_is_refused_and_a_killed_ones_lock_is_taken_over(tmp_pat
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait()
     assert (tmp_path / "library.db.lock").exists(), "the killed player left its lock behind"
+    assert running_player(db) is None, "the lock's process is gone"
+    assert main(["profile", "reset", "--db", str(db)]) == 0
     taken = acquire(db)
     assert taken is not None, "a lock whose process is gone is stale and taken over"
     taken.unlock()
