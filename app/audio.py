@@ -40,9 +40,11 @@ class AudioPlayer(QObject):
         self._loaded = False
         self._failed = False
         self._generation = 0  # bumped by every load, so a late failure of an old file is dropped
+        self._start_ms = 0  # where the file just loaded is to start
 
-    def load(self, path: str) -> bool:
-        """Load ``path``; False (and ``failed`` emitted) when it cannot even be opened."""
+    def load(self, path: str, *, start_ms: int = 0) -> bool:
+        """Load ``path``, to play from ``start_ms``; False (and ``failed`` emitted) if it cannot be opened."""
+        self._start_ms = max(int(start_ms), 0)
         self._failed = False
         self._loaded = True
         self._generation += 1
@@ -103,7 +105,10 @@ class AudioPlayer(QObject):
         self.playingChanged.emit(state == QMediaPlayer.PlaybackState.PlayingState)
 
     def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
-        if status == QMediaPlayer.MediaStatus.EndOfMedia and self._loaded:
+        if status == QMediaPlayer.MediaStatus.LoadedMedia and self._start_ms:
+            start, self._start_ms = self._start_ms, 0  # a position set before the media loaded is lost
+            self.seek(start)
+        elif status == QMediaPlayer.MediaStatus.EndOfMedia and self._loaded:
             self._loaded = False
             self.finished.emit()
         elif status == QMediaPlayer.MediaStatus.InvalidMedia:

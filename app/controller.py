@@ -25,6 +25,7 @@ from engine.learner.explain import Part, top_reasons
 from engine.learner.profile import Mode
 from engine.listening import EventReport, ListeningSession
 from engine.queue.upcoming import Move
+from engine.store.plays import resume_point
 from engine.store.scanning import set_status
 from engine.store.tracks import TrackRow, track_row
 
@@ -292,6 +293,20 @@ class PlayerController(QObject):
         self._finish("closed", rerank=False)
         self.audio.stop()
         self.library.wait()
+
+    def restore_last_song(self) -> bool:
+        """Bring back, paused where it was, the song the last run was closed (or killed) in."""
+        point = resume_point(self.db)
+        if point is None or self.now is not None or point.track_id not in self.tracks:
+            return False
+        track = self.tracks[point.track_id]
+        self.tracker.start(track, position_ms=point.position_ms, listened_ms=point.listened_ms)
+        self.session.current = track.id
+        self.moves = {m.song: m for m in self.session.rerank()}  # it leaves the queue it may be in
+        self.trackChanged.emit()
+        self.queueChanged.emit()
+        self.audio.load(track.path, start_ms=point.position_ms)
+        return True
 
     # ------------------------------------------------------------------ internals
 

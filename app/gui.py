@@ -71,6 +71,7 @@ def open_player(
         save_settings(settings)
 
     window = MainWindow(controller, scanner, folders=folders, on_folders_changed=folders_changed)
+    controller.restore_last_song()
     player = Player(db, controller, window, scanner)
     if mpris:
         player.mpris = start_mpris(player)

@@ -54,9 +54,11 @@ class PlayTracker(QObject):
         audio.durationChanged.connect(self._on_duration)
         audio.playingChanged.connect(self._on_playing)
 
-    def start(self, track: TrackRow) -> NowPlaying:
+    def start(self, track: TrackRow, *, position_ms: int = 0, listened_ms: int = 0) -> NowPlaying:
+        """A new play of ``track``; a resumed one starts at ``position_ms`` with ``listened_ms`` heard."""
         started = time.time()
-        self.now = NowPlaying(track, started, local_hour(started), track.duration_ms)
+        clock = ListenClock(position_ms=position_ms, listened_ms=listened_ms)
+        self.now = NowPlaying(track, started, local_hour(started), track.duration_ms, clock)
         self._beat.start()
         return self.now
 

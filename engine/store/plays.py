@@ -57,3 +57,28 @@ def list_plays(db: sqlite_utils.Database, *, last: int | None = None) -> list[di
         sql += " LIMIT ?"
         params.append(max(int(last), 0))
     return list(reversed(list(db.query(sql, params))))
+
+
+RESUME_MIN_LEFT_MS = 5000  # closer to the end than this, the song is over: the next one starts instead
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where the last run left a song it did not finish: the player brings it back there, paused."""
+
+    track_id: int
+    position_ms: int
+    listened_ms: int  # heard before the app closed: the resumed play's record counts it too
+
+
+def resume_point(db: sqlite_utils.Database) -> ResumePoint | None:
+    """The newest play, when the app was closed (or killed) in the middle of it; else None."""
+    row = db.execute(
+        "SELECT track_id, ended, position_ms, listened_ms, duration_ms FROM plays ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    track_id, ended, position_ms, listened_ms, duration_ms = row
+    if ended not in ("closed", "interrupted") or not 0 < position_ms < duration_ms - RESUME_MIN_LEFT_MS:
+        return None
+    return ResumePoint(int(track_id), int(position_ms), int(listened_ms))

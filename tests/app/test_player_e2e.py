@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from app.controller import PlayerController
-from app.gui import Player
+from app.gui import Player, open_player
 from engine.store.plays import list_plays
 from engine.store.profiles import load_profile
 from tests.app.conftest import WAIT_MS
@@ -127,6 +127,36 @@ def test_closing_mid_song_stores_a_closed_play_that_trains_nothing(qtbot: object
     assert (play["track_id"], play["ended"], play["label"]) == (track.id, "closed", None)
     assert play["listened_ms"] >= 400
     assert c.session.learner.profile.steps == steps
+
+
+def test_the_next_start_brings_back_the_song_closed_mid_way_paused_where_it_was(
+    qtbot: object, player: Player, db_path: Path
+) -> None:
+    c = player.controller
+    play_for(qtbot, c, 1500)
+    track = c.now.track  # type: ignore[union-attr]
+    player.window.close()
+    closed = list_plays(player.db)[-1]
+    assert closed["ended"] == "closed" and closed["position_ms"] >= 1500
+    again = open_player(db_path, [], mpris=False, scan=False, exploration=0.0)
+    qtbot.addWidget(again.window)  # type: ignore[attr-defined]
+    try:
+        r = again.controller
+        assert r.now is not None and r.now.track.id == track.id and not r.is_playing()
+        assert track.id not in r.session.upcoming, "not queued a second time"
+        qtbot.waitUntil(lambda: abs(r.position() - closed["position_ms"]) < 300, timeout=WAIT_MS)  # type: ignore[attr-defined]
+        assert again.window.now_playing.title.text() == (track.title or Path(track.path).name)
+        r.play()
+        qtbot.waitUntil(
+            lambda: r.is_playing() and r.position() >= closed["position_ms"] + 500, timeout=WAIT_MS
+        )  # type: ignore[attr-defined]
+        r.next()
+        resumed = list_plays(again.db)[-1]
+        assert (resumed["track_id"], resumed["ended"]) == (track.id, "skip")
+        assert resumed["listened_ms"] >= closed["listened_ms"] + 400, "the time heard before the close counts"
+        assert resumed["seeks_forward"] == 0, "starting where it was is not a seek"
+    finally:
+        again.close()
 
 
 def test_picking_from_the_library_and_going_back(qtbot: object, player: Player) -> None:

@@ -14,7 +14,7 @@ from engine.listening import ListeningSession
 from engine.store import SchemaError, open_db
 from engine.store.db import apply_migrations, schema_version
 from engine.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from engine.store.plays import PlayRecord, list_plays
+from engine.store.plays import PlayRecord, list_plays, resume_point
 from engine.store.tracks import load_library
 from tests.engine.helpers import fill_library
 
@@ -81,6 +81,31 @@ def test_a_play_is_committed_before_the_learner_runs(db: sqlite_utils.Database, 
     other = sqlite3.connect(tmp_path / "test.db")
     assert other.execute("SELECT ended, label FROM plays").fetchall() == [("skip", 0.0)]
     other.close()
+
+
+@pytest.mark.parametrize(
+    ("ended", "position_ms", "resumes"),
+    [
+        ("closed", 60_000, True),
+        ("interrupted", 60_000, True),  # killed: recovered from the heartbeat, then resumed
+        ("closed", 196_000, False),  # 4 s from the end: the song is over
+        ("closed", 0, False),
+        ("skip", 60_000, False),
+        ("end", 200_000, False),
+    ],
+)
+def test_only_a_song_left_mid_way_by_the_last_run_is_resumed(
+    db: sqlite_utils.Database, ended: str, position_ms: int, resumes: bool
+) -> None:
+    a, b = fill_library(db, 2)
+    session = ListeningSession(db)
+    assert resume_point(db) is None, "nothing played yet"
+    session.record(PlayRecord(a, "s", 1_767_600_000.0, 9.0, 50_000, 50_000, 200_000, "closed"))
+    session.record(PlayRecord(b, "s", 1_767_600_100.0, 9.0, 30_000, position_ms, 200_000, ended))
+    point = resume_point(db)
+    assert (point is not None) == resumes, "only the newest play counts"
+    if point is not None:
+        assert (point.track_id, point.position_ms, point.listened_ms) == (b, position_ms, 30_000)
 
 
 def test_missing_and_failed_tracks_are_not_in_the_playable_library(db: sqlite_utils.Database) -> None:
