@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -114,9 +114,12 @@ def test_mpris_next_is_the_same_skip_as_the_button(qtbot: Any, bus_player: Playe
         assert np.any(c.session.learner.weights != weights)
         assert_queue_follows_new_scores(c, play)
 
-        changed = _drain_signals(qtbot, client, watcher)
-        new_ids = [ch["Metadata"][1]["mpris:trackid"][1] for _, ch, _ in changed if "Metadata" in ch]
-        assert spec.track_path(c.now.track.id) in new_ids, "PropertiesChanged announced the new song"  # type: ignore[union-attr]
+        def ids(bodies: list[tuple]) -> list[str]:
+            return [ch["Metadata"][1]["mpris:trackid"][1] for _, ch, _ in bodies if "Metadata" in ch]
+
+        new_song = spec.track_path(c.now.track.id)  # type: ignore[union-attr]
+        changed = _signals_until(qtbot, client, watcher, lambda bodies: new_song in ids(bodies))
+        assert new_song in ids(changed), "PropertiesChanged announced the new song"
         assert all(iface == spec.PLAYER_IFACE for iface, _, _ in changed)
         client.pool.submit(watcher.close).result(WAIT_S)
     finally:
@@ -176,18 +179,26 @@ def _add_match(conn: Any, rule: MatchRule) -> None:
     conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=5)
 
 
-def _drain_signals(qtbot: Any, client: Client, conn: Any) -> list[tuple]:
-    """Every PropertiesChanged body received so far (lets the player send the last ones first)."""
-    qtbot.wait(300)
+def _signals_until(qtbot: Any, client: Client, conn: Any, done: Callable[[list[tuple]], bool]) -> list[tuple]:
+    """PropertiesChanged bodies received until ``done`` holds for them (or WAIT_MS passes: a hang).
 
-    def drain() -> list[tuple]:
+    The Qt event loop runs between reads, so the player can send what it still has queued.
+    """
+
+    def available() -> list[tuple]:
         out = []
         while True:
             try:
-                msg = conn.receive(timeout=0.2)
+                msg = conn.receive(timeout=0.05)
             except TimeoutError:
                 return out
             if msg.header.fields.get(3) == "PropertiesChanged":  # 3: member
                 out.append(msg.body)
 
-    return client.pool.submit(drain).result(WAIT_S)
+    bodies: list[tuple] = []
+    for _ in range(WAIT_MS // 100):
+        bodies += client.pool.submit(available).result(WAIT_S)
+        if done(bodies):
+            break
+        qtbot.wait(50)
+    return bodies
