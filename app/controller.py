@@ -11,6 +11,7 @@ from the button.
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +73,7 @@ class PlayerController(QObject):
         self.history: list[int] = []  # track ids heard before the current one, newest last
         self.moves: dict[int, Move] = {}
         self.last_report: EventReport | None = None
+        self._restored = False  # the song now is the one brought back at start-up, not played yet
         self.library = LibraryKeeper(
             db, self.session, on_features=self._rerank_after_library_change, parent=self
         )
@@ -94,6 +96,7 @@ class PlayerController(QObject):
     # ------------------------------------------------------------------ transport
 
     def play(self) -> None:
+        self._restored = False
         if self.now is None:
             self._advance()
         else:
@@ -123,6 +126,7 @@ class PlayerController(QObject):
 
     def previous(self) -> None:
         """Back to the song before; later than 3 s into a song, back to its start."""
+        self.history = [t for t in self.history if t not in self.session.unplayable]
         now = self.now
         if now is not None and (self.audio.position() > RESTART_AFTER_MS or not self.history):
             self._finish("previous", back_to=now.track.id)
@@ -170,9 +174,14 @@ class PlayerController(QObject):
     # ------------------------------------------------------------------- choosing
 
     def play_track(self, track_id: int) -> None:
-        """The user picks a song from the library: it plays now."""
+        """The user picks a song from the library: it plays now (a missing one changes nothing)."""
+        track = self.tracks.get(track_id) or track_row(self.db, track_id)
+        if track is not None and not os.path.exists(track.path):
+            self._missing(track)
+            return
         if self.now is not None:
             self._finish("pick")
+        self.session.allow(track_id)
         song = self.session.song_of(track_id)
         if song is not None:
             self.session.queue.entries = [e for e in self.session.queue.entries if e.song != song]
@@ -182,6 +191,7 @@ class PlayerController(QObject):
     def add_next(self, track_id: int) -> None:
         """Put a song at the front of the queue, pinned."""
         song = self.session.song_of(track_id)
+        self.session.allow(track_id)
         if song is not None:
             self.session.queue.play_next(song)
             self.queueChanged.emit()
@@ -189,6 +199,7 @@ class PlayerController(QObject):
     def enqueue(self, track_id: int) -> None:
         """Add a song after the songs queued by hand, pinned."""
         song = self.session.song_of(track_id)
+        self.session.allow(track_id)
         if song is not None:
             self.session.queue.enqueue(song)
             self.queueChanged.emit()
@@ -199,9 +210,8 @@ class PlayerController(QObject):
         self.queueChanged.emit()
 
     def remove_from_queue(self, positions: list[int]) -> None:
-        for pos in sorted(set(positions), reverse=True):
-            if 0 <= pos < len(self.session.queue.entries):
-                self.session.queue.remove(pos)
+        """Take songs out of the queue; re-ranking does not bring them back in this run."""
+        self.session.remove_from_queue(positions)
         self.queueChanged.emit()
 
     def unpin(self, pos: int) -> None:
@@ -300,17 +310,21 @@ class PlayerController(QObject):
         if point is None or self.now is not None or point.track_id not in self.tracks:
             return False
         track = self.tracks[point.track_id]
+        if not os.path.exists(track.path):  # gone since: start stopped, as without a resume
+            return False
         self.tracker.start(track, position_ms=point.position_ms, listened_ms=point.listened_ms)
         self.session.current = track.id
         self.moves = {m.song: m for m in self.session.rerank()}  # it leaves the queue it may be in
         self.trackChanged.emit()
         self.queueChanged.emit()
+        self._restored = True  # until it plays: if it cannot, nothing else starts by itself
         self.audio.load(track.path, start_ms=point.position_ms)
         return True
 
     # ------------------------------------------------------------------ internals
 
     def _start(self, track_id: int) -> None:
+        self._restored = False
         track = self.tracks.get(track_id) or track_row(self.db, track_id)
         if track is None:
             self.message.emit(f"Track {track_id} is no longer in the library.")
@@ -343,7 +357,7 @@ class PlayerController(QObject):
         report = self.session.record(play, rerank=rerank, back_to=back_to)
         self.session.current = None
         self.tracker.forget_beat()  # only after the play is stored, see engine.store.heartbeat
-        if remember and ended != "previous":
+        if remember and ended not in ("previous", "error"):
             self.history.append(play.track_id)
         self.last_report = report
         if rerank:
@@ -367,4 +381,18 @@ class PlayerController(QObject):
         self.session.mark_unplayable(now.track.id)
         if reason == "the file is missing":
             set_status(self.db, [now.track.id], "missing")
+            self.library.refresh_in_background()  # the library view drops it
+        if self._restored:  # the song brought back at start-up: stay stopped
+            self._restored = False
+            self.trackChanged.emit()
+            return
         self._advance()
+
+    def _missing(self, track: TrackRow) -> None:
+        """A song the user asked for whose file is gone: say so, keep it out, leave what plays alone."""
+        title = track.title or Path(track.path).name
+        self.message.emit(f"Cannot play “{title}”: the file is missing.")
+        self.session.mark_unplayable(track.id)
+        set_status(self.db, [track.id], "missing")
+        self.library.refresh_in_background()
+        self.queueChanged.emit()

@@ -72,6 +72,7 @@ class ListeningSession:
         self.queue = UpcomingQueue(queue_length)
         self.current: int | None = None
         self.unplayable: set[int] = set()  # track ids that failed to play in this run
+        self.removed: set[int] = set()  # track ids the user took out of the queue in this run
         self.last_ranking: Ranking | None = None
         self._load()
         self._saved_pins = load_pins(db)
@@ -147,8 +148,9 @@ class ListeningSession:
         now = time.time() if now is None else now
         hour = local_hour(now) if hour is None else hour
         usable = None
-        if self.unplayable:
-            usable = ~np.isin(self.library.ids, np.fromiter(self.unplayable, dtype=np.int64))
+        left_out = self.unplayable | self.removed
+        if left_out:
+            usable = ~np.isin(self.library.ids, np.fromiter(left_out, dtype=np.int64))
         ranking = self.ranker.rank(now, hour, need=self.queue.length + 1, usable=usable)
         self.last_ranking = ranking
         current = self.index.get(self.current) if self.current is not None else None
@@ -172,6 +174,20 @@ class ListeningSession:
         if pins != self._saved_pins:
             save_pins(self.db, pins)
             self._saved_pins = pins
+
+    def remove_from_queue(self, positions: list[int]) -> list[int]:
+        """The user takes songs out of the queue: they stay out of it for the rest of this run,
+        unless the user queues or picks them again (``allow``). Returns their track ids."""
+        gone = []
+        for pos in sorted(set(positions), reverse=True):
+            if 0 <= pos < len(self.queue.entries):
+                gone.append(int(self.library.ids[self.queue.remove(pos)]))
+        self.removed.update(gone)
+        return gone
+
+    def allow(self, track_id: int) -> None:
+        """The user queued or picked a song: if it was taken out of the queue, that is over."""
+        self.removed.discard(track_id)
 
     def mark_unplayable(self, track_id: int) -> None:
         """Keep a track that failed to play out of the queue for the rest of this run."""

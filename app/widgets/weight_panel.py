@@ -125,7 +125,15 @@ class WeightPanel(QWidget):
             self, "Export profile", "skipwise-profile.json", "JSON (*.json)"
         )
         if path:
-            self.controller.export_profile(Path(path))
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> bool:
+        try:
+            self.controller.export_profile(path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Profile not exported", f"{path} could not be written.\n\n{exc}")
+            return False
+        return True
 
     def ask_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import profile", "", "JSON (*.json)")

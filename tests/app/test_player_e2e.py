@@ -159,6 +159,24 @@ def test_the_next_start_brings_back_the_song_closed_mid_way_paused_where_it_was(
         again.close()
 
 
+def test_a_song_to_resume_whose_file_is_gone_is_not_resumed_and_nothing_starts(
+    qtbot: object, player: Player, db_path: Path, tmp_path: Path
+) -> None:
+    c = player.controller
+    play_for(qtbot, c, 1000)
+    path = Path(c.now.track.path)  # type: ignore[union-attr]
+    player.window.close()
+    path.rename(tmp_path / path.name)
+    again = open_player(db_path, [], mpris=False, scan=False, exploration=0.0)
+    qtbot.addWidget(again.window)  # type: ignore[attr-defined]
+    try:
+        qtbot.wait(500)  # type: ignore[attr-defined]  # a failure would be reported from the event loop
+        assert again.controller.now is None and not again.controller.is_playing()
+    finally:
+        again.close()
+        (tmp_path / path.name).rename(path)
+
+
 def test_picking_from_the_library_and_going_back(qtbot: object, player: Player) -> None:
     c = player.controller
     play_for(qtbot, c, 300)

@@ -58,3 +58,43 @@ def test_an_unplayable_song_is_passed_over(qtbot: Any, player: Player, tmp_path:
     assert status == ("missing" if kind == "missing" else "ok"), (
         "a missing file is marked missing, never deleted"
     )
+    assert bad not in c.history, "Previous never goes back to it"
+    if kind == "missing":
+        qtbot.waitUntil(lambda: bad not in c.tracks, timeout=WAIT_MS)  # the library view drops it
+
+
+def test_previous_passes_over_a_song_that_failed(qtbot: Any, player: Player, tmp_path: Path) -> None:
+    c = player.controller
+    play_first = c.session.upcoming[0]
+    c.play()
+    qtbot.waitUntil(
+        lambda: c.now is not None and c.now.track.id == play_first and c.is_playing(), timeout=WAIT_MS
+    )
+    path = tmp_path / "corrupt.ogg"
+    path.write_bytes(b"OggS" + os.urandom(20_000))
+    bad = _queue_first(player, path, "The corrupt song")
+    c.next()  # the corrupt song fails, the next one plays
+    qtbot.waitUntil(lambda: c.now is not None and c.now.track.id not in (bad, play_first), timeout=WAIT_MS)
+    c.previous()
+    assert c.now is not None and c.now.track.id == play_first, "back past the song that failed"
+
+
+def test_picking_a_song_whose_file_is_gone_leaves_the_playing_song_alone(
+    qtbot: Any, player: Player, tmp_path: Path
+) -> None:
+    c = player.controller
+    path = tmp_path / "gone.ogg"
+    shutil.copyfile(next(bundled_demo().glob("*.ogg")), path)
+    (gone,) = add_tracks(
+        player.db, [{"path": str(path), "title": "Gone", "artist": "Nobody", "duration_ms": 40_000}]
+    )
+    c.refresh_library()
+    path.unlink()
+    c.play()
+    qtbot.waitUntil(c.is_playing, timeout=WAIT_MS)
+    playing = c.now.track.id  # type: ignore[union-attr]
+    c.play_track(gone)
+    assert c.now is not None and c.now.track.id == playing and c.is_playing(), "still the same song"
+    assert list_plays(player.db) == [], "nothing ended"
+    assert player.window.status_text.text() == "Cannot play “Gone”: the file is missing."
+    qtbot.waitUntil(lambda: gone not in c.tracks, timeout=WAIT_MS)

@@ -136,8 +136,13 @@ def test_export_import_and_a_bad_file_changes_nothing(qtbot: Any, player: Player
     panel = player.window.weights
     play_for(qtbot, c, 800)
     c.next()  # a skip: the weights are no longer the prior's
+    shown_export: list[str] = []
+    QTimer.singleShot(0, lambda: shown_export.append(_answer(QMessageBox.StandardButton.Ok)))
+    (tmp_path / "a-file").write_text("")
+    assert panel.export_to(tmp_path / "a-file" / "profile.json") is False
+    assert "could not be written" in shown_export[0]
     out = tmp_path / "profile.json"
-    c.export_profile(out)
+    assert panel.export_to(out) is True
     assert out.read_text().startswith('{"format":"skipwise-profile"')
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "skipwise-profile", "version": 1}')

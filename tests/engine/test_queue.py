@@ -198,6 +198,24 @@ def test_a_skip_made_while_a_snapshot_was_being_built_is_not_forgotten(db: sqlit
     assert skipped not in session.upcoming, "the skipped song is still heard recently"
 
 
+def test_a_song_taken_out_of_the_queue_stays_out_until_the_user_wants_it(db: sqlite_utils.Database) -> None:
+    fill_library(db, 40)
+    now = 1_767_600_000.0
+    session = ListeningSession(db, rng=np.random.default_rng(0), queue_length=10)
+    session.rerank(now=now, hour=9.0)
+    first, second = session.upcoming[:2]
+    assert session.remove_from_queue([0, 0, 99]) == [first], "a position given twice, one out of range"
+    for k in range(3):  # plays re-rank the queue, as undo, reset and library refreshes do
+        played = session.upcoming[0]
+        session.record(PlayRecord(played, "s", now + 10 * k, 9.0, 2_000, 2_000, 200_000, "skip"))
+        assert first not in session.upcoming
+    assert second not in session.upcoming, "played and skipped, held back as usual"
+    assert not session.last_ranking.eligible[session.index[first]]
+    session.allow(first)
+    session.rerank(now=now + 60, hour=9.0)
+    assert session.last_ranking.eligible[session.index[first]], "queued or picked again: back in the running"
+
+
 def test_an_unplayable_track_leaves_the_queue_and_stays_out(db: sqlite_utils.Database) -> None:
     fill_library(db, 8)
     session = ListeningSession(db, rng=np.random.default_rng(0), queue_length=6)
