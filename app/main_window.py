@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -87,6 +87,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.dock], [430], Qt.Orientation.Horizontal)
 
         self.status_text = QLabel()
+        self.message_ms = MESSAGE_MS
+        self._message_timer = QTimer(self, singleShot=True)
+        self._message_timer.timeout.connect(self.status_text.clear)
         self.progress = QProgressBar(maximumWidth=260, textVisible=True)
         self.progress.hide()
         self.statusBar().addWidget(self.status_text, 1)
@@ -152,8 +155,10 @@ class MainWindow(QMainWindow):
             self.show_message("A scan is already running.")
 
     def show_message(self, text: str) -> None:
+        """Show ``text`` for ``message_ms`` (a newer one replaces it); the tooltip keeps it."""
         self.status_text.setText(text)
         self.statusBar().setToolTip(text)
+        self._message_timer.start(self.message_ms)
 
     def show_shortcuts(self) -> None:
         lines = [

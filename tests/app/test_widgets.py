@@ -241,3 +241,15 @@ def test_songs_queued_by_hand_are_still_queued_after_a_restart(
         assert marks[:2] == ["◆", "◆"] and marks[2] != "◆", "pinned, then ranked"
     finally:
         again.close()
+
+
+def test_a_status_message_goes_away_after_a_while_and_a_newer_one_replaces_it(
+    qtbot: Any, player: Player
+) -> None:
+    window = player.window
+    window.message_ms = 300
+    window.show_message("first")
+    window.show_message("second")
+    assert window.status_text.text() == "second"
+    qtbot.waitUntil(lambda: window.status_text.text() == "", timeout=WAIT_MS)
+    assert window.statusBar().toolTip() == "second", "still there on hover"
