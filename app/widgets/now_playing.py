@@ -33,7 +33,7 @@ class NowPlaying(QWidget):
         self.elapsed = QLabel("0:00")
         self.remaining = QLabel("-0:00")
         self.slider = SeekSlider()
-        self.slider.setToolTip("Position (click or drag to seek)")
+        self.slider.setToolTip("Position (click, drag, arrow keys or the wheel to seek)")
         self.slider.seekRequested.connect(controller.seek)
 
         style = self.style()

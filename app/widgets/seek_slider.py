@@ -6,13 +6,26 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QSlider, QStyle, QStyleOptionSlider, QWidget
 
+STEP_MS = 5000  # arrow keys (and, three at a time, a wheel notch)
+PAGE_MS = 30000  # Page Up / Page Down, and a click beside the handle's groove with the middle button
+
 
 class SeekSlider(QSlider):
+    """Values are milliseconds. Dragging seeks on release; a click, a key or the wheel seeks at once."""
+
     seekRequested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setSingleStep(STEP_MS)
+        self.setPageStep(PAGE_MS)
         self.sliderReleased.connect(lambda: self.seekRequested.emit(self.value()))
+        self.actionTriggered.connect(self._on_action)
+
+    def _on_action(self, action: int) -> None:
+        # Keys and the wheel: sliderPosition already holds the new place (the value follows later).
+        if action != QSlider.SliderAction.SliderMove.value and not self.isSliderDown():
+            self.seekRequested.emit(self.sliderPosition())
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

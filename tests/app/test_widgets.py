@@ -253,3 +253,16 @@ def test_a_status_message_goes_away_after_a_while_and_a_newer_one_replaces_it(
     assert window.status_text.text() == "second"
     qtbot.waitUntil(lambda: window.status_text.text() == "", timeout=WAIT_MS)
     assert window.statusBar().toolTip() == "second", "still there on hover"
+
+
+def test_the_position_bar_seeks_with_the_keyboard(qtbot: Any, player: Player) -> None:
+    c = player.controller
+    play_for(qtbot, c, 500)
+    slider = player.window.now_playing.slider
+    slider.setFocus()
+    before = c.position()
+    QTest.keyClick(slider, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: c.position() >= before + 4500, timeout=WAIT_MS)
+    QTest.keyClick(slider, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: c.position() < before + 1500, timeout=WAIT_MS)
+    assert c.now is not None and c.now.clock.seeks_backward == 1 and c.now.clock.seeks_forward == 1
