@@ -74,6 +74,7 @@ class PlayerController(QObject):
         self.moves: dict[int, Move] = {}
         self.last_report: EventReport | None = None
         self._restored = False  # the song now is the one brought back at start-up, not played yet
+        self._stopped: int | None = None  # the song Stop ended, which Play starts again
         self.library = LibraryKeeper(
             db, self.session, on_features=self._rerank_after_library_change, parent=self
         )
@@ -97,7 +98,10 @@ class PlayerController(QObject):
 
     def play(self) -> None:
         self._restored = False
-        if self.now is None:
+        stopped, self._stopped = self._stopped, None
+        if self.now is None and stopped is not None and stopped in self.tracks:
+            self._start(stopped)  # after Stop, Play starts the stopped song again, as players do
+        elif self.now is None:
             self._advance()
         else:
             self.audio.play()
@@ -113,7 +117,9 @@ class PlayerController(QObject):
             self.play()
 
     def stop(self) -> None:
-        """Stop playing: the play is stored as ``closed`` (it trains nothing)."""
+        """Stop playing: the play is stored as ``closed`` (it trains nothing); Play starts it again."""
+        if self.now is not None:
+            self._stopped = self.now.track.id
         self._finish("closed")
         self.audio.stop()
         self.trackChanged.emit()
@@ -325,6 +331,7 @@ class PlayerController(QObject):
 
     def _start(self, track_id: int) -> None:
         self._restored = False
+        self._stopped = None
         track = self.tracks.get(track_id) or track_row(self.db, track_id)
         if track is None:
             self.message.emit(f"Track {track_id} is no longer in the library.")

@@ -34,6 +34,7 @@ MESSAGE_MS = 8000
 # (menu, label, shortcuts, slot name on the window) - also the Help > Keyboard shortcuts list
 SHORTCUTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("Playback", "Play / pause", ("Space", "Media Play"), "play_pause"),
+    ("Playback", "Stop", ("Ctrl+.", "Media Stop"), "stop"),
     ("Playback", "Next (skip)", ("Ctrl+Right", "Media Next"), "next"),
     ("Playback", "Previous", ("Ctrl+Left", "Media Previous"), "previous"),
     ("Playback", "Seek forward 10 s", ("Alt+Right",), "seek_forward"),
@@ -107,6 +108,9 @@ class MainWindow(QMainWindow):
 
     def play_pause(self) -> None:
         self.controller.play_pause()
+
+    def stop(self) -> None:
+        self.controller.stop()
 
     def next(self) -> None:
         self.controller.next()

@@ -42,9 +42,11 @@ class NowPlaying(QWidget):
         )
         self.play = self._button(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Play")
         self.next = self._button(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Next (skip)")
+        self.stop = self._button(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop), "Stop")
         self.previous.clicked.connect(controller.previous)
         self.play.clicked.connect(controller.play_pause)
         self.next.clicked.connect(controller.next)
+        self.stop.clicked.connect(controller.stop)
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)
         self.volume.setFixedWidth(110)
@@ -65,7 +67,7 @@ class NowPlaying(QWidget):
         position.addWidget(self.remaining)
         text.addLayout(position)
         controls = QHBoxLayout()
-        for b in (self.previous, self.play, self.next):
+        for b in (self.previous, self.play, self.stop, self.next):
             controls.addWidget(b)
         controls.addStretch(1)
         controls.addWidget(volume_icon)

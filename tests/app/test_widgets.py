@@ -17,6 +17,7 @@ from app.queue_model import MIME
 from app.theme import apply_scheme, is_dark
 from app.welcome import WelcomeDialog
 from engine.learner.params import GROUPS, LABELS
+from engine.store.plays import list_plays
 from tests.app.conftest import WAIT_MS
 from tests.app.test_player_e2e import play_for
 
@@ -266,3 +267,18 @@ def test_the_position_bar_seeks_with_the_keyboard(qtbot: Any, player: Player) ->
     QTest.keyClick(slider, Qt.Key.Key_Home)
     qtbot.waitUntil(lambda: c.position() < before + 1500, timeout=WAIT_MS)
     assert c.now is not None and c.now.clock.seeks_backward == 1 and c.now.clock.seeks_forward == 1
+
+
+def test_stop_ends_the_song_untrained_and_play_starts_it_again(qtbot: Any, player: Player) -> None:
+    c = player.controller
+    play_for(qtbot, c, 800)
+    track = c.now.track.id  # type: ignore[union-attr]
+    first_start = c.now.started_at  # type: ignore[union-attr]
+    steps = c.session.learner.profile.steps
+    player.window.now_playing.stop.click()
+    assert c.now is None and not c.is_playing()
+    assert [(p["track_id"], p["ended"]) for p in list_plays(player.db)] == [(track, "closed")]
+    assert c.session.learner.profile.steps == steps, "a stop trains nothing"
+    player.window.now_playing.play.click()
+    qtbot.waitUntil(c.is_playing, timeout=WAIT_MS)
+    assert c.now is not None and c.now.track.id == track and c.now.started_at > first_start, "a new play"
