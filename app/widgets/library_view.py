@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +45,10 @@ class LibraryView(QWidget):
         self.table.doubleClicked.connect(self._activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
-        play = QAction("Play now", self.table, shortcut=QKeySequence(Qt.Key.Key_Return))
+        play = QAction("Play now", self.table)
+        play.setShortcuts(
+            [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
+        )  # and the keypad's
         play.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         play.triggered.connect(lambda: self._on_selected(controller.play_track))
         add_next = QAction("Play next", self.table, shortcut=QKeySequence("Ctrl+Return"))
@@ -74,10 +77,21 @@ class LibraryView(QWidget):
             sort=(header.sortIndicatorSection(), header.sortIndicatorOrder()),
             index=self.controller.library.index,
         )
-        for track_id in selected[:1]:
-            row = self.model.row_of(track_id)
-            if row is not None:
-                self.table.selectRow(row)
+        self._select_ids(selected)
+
+    def _select_ids(self, ids: list[int]) -> None:
+        """Select the rows of ``ids`` again after a reload (the first one current)."""
+        rows = [r for t in ids if (r := self.model.row_of(t)) is not None]
+        if not rows:
+            return
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for r in rows:
+            selection.select(self.model.index(r, 0), self.model.index(r, last))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        self.table.selectionModel().select(selection, flags)
+        current = self.model.index(rows[0], 0)
+        self.table.selectionModel().setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})

@@ -60,7 +60,14 @@ class QueueView(QWidget):
         return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
 
     def remove_selected(self) -> None:
-        self.controller.remove_from_queue(self.selected_rows())
+        rows = self.selected_rows()
+        if not rows:
+            return
+        self.controller.remove_from_queue(rows)
+        # The row that moved into the gap is selected, so Delete can go on removing, as in any list.
+        row = min(rows[0], self.model.rowCount() - 1)
+        if row >= 0:
+            self.table.selectRow(row)
 
     def _unpin_selected(self) -> None:
         for row in self.selected_rows():

@@ -18,6 +18,7 @@ from app.theme import apply_scheme, is_dark
 from app.welcome import WelcomeDialog
 from engine.learner.params import GROUPS, LABELS
 from engine.store.plays import list_plays
+from engine.store.tracks import add_tracks
 from tests.app.conftest import WAIT_MS
 from tests.app.test_player_e2e import play_for
 
@@ -61,9 +62,29 @@ def test_dragging_in_the_queue_pins_and_delete_removes(qtbot: Any, player: Playe
     assert c.session.upcoming[0] == before[3], "a pinned song stays where the user put it"
     view.table.selectRow(1)
     view.table.setFocus()
-    removed = c.session.upcoming[1]
+    removed = c.session.upcoming[1:3]
     QTest.keyClick(view.table, Qt.Key.Key_Delete)
-    assert removed not in c.session.upcoming
+    QTest.keyClick(view.table, Qt.Key.Key_Delete)  # the next row took its place, selected
+    assert not set(removed) & set(c.session.upcoming), "two presses, two songs gone"
+    c.session.rerank()
+    assert not set(removed) & set(c.session.upcoming), "and they stay gone"
+
+
+def test_a_library_reload_keeps_every_selected_row_and_keypad_enter_plays(qtbot: Any, player: Player) -> None:
+    c = player.controller
+    lib = player.window.library
+    lib.table.selectRow(1)
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    lib.table.selectionModel().select(lib.model.index(3, 0), flags)
+    chosen = lib.selected_ids()
+    assert len(chosen) == 2
+    (new,) = add_tracks(player.db, [{"path": "/music/new.ogg", "title": "Aaa new", "artist": "A"}])
+    c.refresh_library()  # the view reloads with a new row
+    assert lib.model.row_of(new) is not None and sorted(lib.selected_ids()) == sorted(chosen)
+    lib.table.setFocus()
+    lib.table.selectRow(lib.model.row_of(chosen[0]))  # type: ignore[arg-type]
+    QTest.keyClick(lib.table, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    qtbot.waitUntil(lambda: c.now is not None and c.now.track.id == chosen[0], timeout=WAIT_MS)
 
 
 def test_play_next_and_add_to_queue_from_the_library(player: Player) -> None:
