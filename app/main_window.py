@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -224,17 +225,21 @@ class MainWindow(QMainWindow):
         now = self.controller.now
         self.setWindowTitle(f"{now.track.title} — {now.track.artist} · Skipwise" if now else "Skipwise")
 
+    def _headers(self) -> tuple[QHeaderView, QHeaderView]:
+        return self.library.table.horizontalHeader(), self.queue.table.horizontalHeader()
+
     def layout_state(self) -> str:
-        """Geometry and dock layout, base64, for the settings file."""
-        data = self.saveGeometry().toBase64().data() + b"|" + self.saveState().toBase64().data()
-        return data.decode("ascii")
+        """Geometry, dock layout, and the library's and queue's columns (widths, order, sort), base64."""
+        parts = [self.saveGeometry(), self.saveState(), *(h.saveState() for h in self._headers())]
+        return "|".join(p.toBase64().data().decode("ascii") for p in parts)
 
     def restore_layout(self, text: str) -> None:
-        geometry, _, state = text.encode("ascii", "ignore").partition(b"|")
-        if geometry:
-            self.restoreGeometry(QByteArray.fromBase64(geometry))
-        if state:
-            self.restoreState(QByteArray.fromBase64(state))
+        """The layout of ``layout_state``; a damaged or older (shorter) setting restores what it can."""
+        parts = [QByteArray.fromBase64(p) for p in text.encode("ascii", "ignore").split(b"|")]
+        restore = [self.restoreGeometry, self.restoreState, *(h.restoreState for h in self._headers())]
+        for apply, data in zip(restore, parts, strict=False):
+            if not data.isEmpty():
+                apply(data)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.scan.cancel()

@@ -228,12 +228,25 @@ def _answer(button: QMessageBox.StandardButton) -> str:
 
 def test_window_layout_is_saved_and_restored(player: Player) -> None:
     window = player.window
+    lib = window.library
+    header = lib.table.horizontalHeader()
+    lib.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    header.resizeSection(1, 333)
+    sorted_ids = [lib.model.track_at(r).id for r in range(lib.model.rowCount())]  # type: ignore[union-attr]
     window.resize(window.minimumSizeHint().width(), 560)  # the offscreen screen is only 800 px wide
     state = window.layout_state()
     window.dock.hide()
     window.resize(window.width(), 480)
     window.restore_layout(state)
     assert window.dock.isVisibleTo(window) and window.height() == 560
+    lib.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    header.resizeSection(1, 120)
+    window.restore_layout(state)
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (3, Qt.SortOrder.DescendingOrder)
+    assert header.sectionSize(1) == 333, "column widths come back"
+    assert [lib.model.track_at(r).id for r in range(lib.model.rowCount())] == sorted_ids  # type: ignore[union-attr]
+    window.restore_layout(state.rsplit("|", 2)[0])  # a setting from before the columns were kept
+    assert window.height() == 560
     restored = window.layout_state()
     window.restore_layout("garbage|not base64 at all")
     assert window.layout_state() == restored and window.height() == 560, "a damaged setting changes nothing"
