@@ -348,7 +348,12 @@ class PlayerController(QObject):
             self.session.rerank()
             song = self.session.queue.pop_next()
         if song is None:
-            self.message.emit("Nothing left to play.")
+            empty = not self.tracks
+            self.message.emit(
+                "The library is empty: Library > Add music folder… (Ctrl+O)."
+                if empty
+                else "Nothing left to play."
+            )
             self.trackChanged.emit()
             return
         self._start(int(self.session.library.ids[song]))

@@ -316,3 +316,16 @@ def test_stop_ends_the_song_untrained_and_play_starts_it_again(qtbot: Any, playe
     player.window.now_playing.play.click()
     qtbot.waitUntil(c.is_playing, timeout=WAIT_MS)
     assert c.now is not None and c.now.track.id == track and c.now.started_at > first_start, "a new play"
+
+
+def test_play_on_an_empty_library_says_where_to_add_music(qtbot: Any, tmp_path: Path) -> None:
+    empty = open_player(tmp_path / "empty.db", [], mpris=False, scan=False)
+    qtbot.addWidget(empty.window)
+    try:
+        empty.window.now_playing.play.click()
+        assert empty.controller.now is None
+        assert (
+            empty.window.status_text.text() == "The library is empty: Library > Add music folder… (Ctrl+O)."
+        )
+    finally:
+        empty.close()
