@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 
 from engine.store.tracks import TrackRow
 
@@ -76,6 +77,20 @@ class LibraryModel(QAbstractTableModel):
         self._rows: list[TrackRow] = []
         self._query = ""
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._playing: int | None = None  # its row is shown in bold
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_playing(self, track_id: int | None) -> None:
+        """Mark the track now playing (or paused); None: nothing plays."""
+        if track_id == self._playing:
+            return
+        rows = [r for t in (self._playing, track_id) if t is not None and (r := self.row_of(t)) is not None]
+        self._playing = track_id
+        for r in rows:
+            self.dataChanged.emit(
+                self.index(r, 0), self.index(r, len(COLUMNS) - 1), [Qt.ItemDataRole.FontRole]
+            )
 
     def set_tracks(
         self,
@@ -148,6 +163,8 @@ class LibraryModel(QAbstractTableModel):
             return track.path
         if role == self.TrackIdRole:
             return track.id
+        if role == Qt.ItemDataRole.FontRole and track.id == self._playing:
+            return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[index.column()][0] in (
             "#",
             "Year",

@@ -43,6 +43,9 @@ class LibraryView(QWidget):
         for col, width in enumerate((200, 150, 150, 32, 90, 48, 56)):
             header.resizeSection(col, width)
         self.table.doubleClicked.connect(self._activated)
+        controller.trackChanged.connect(
+            lambda: self.model.set_playing(controller.now.track.id if controller.now else None)
+        )
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         play = QAction("Play now", self.table)

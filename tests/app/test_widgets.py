@@ -329,3 +329,18 @@ def test_play_on_an_empty_library_says_where_to_add_music(qtbot: Any, tmp_path: 
         )
     finally:
         empty.close()
+
+
+def test_the_song_playing_is_shown_in_bold_in_the_library(qtbot: Any, player: Player) -> None:
+    c = player.controller
+    model = player.window.library.model
+
+    def bold(track_id: int) -> bool:
+        font = model.data(model.index(model.row_of(track_id), 0), Qt.ItemDataRole.FontRole)  # type: ignore[arg-type]
+        return font is not None and font.bold()
+
+    play_for(qtbot, c, 300)
+    first = c.now.track.id  # type: ignore[union-attr]
+    assert bold(first)
+    c.next()
+    assert c.now is not None and bold(c.now.track.id) and not bold(first)
