@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.learner.params import GROUPS, N_PARAMS
+from engine.learner.params import GROUPS, N_PARAMS, bounds
 
 QMAX = 127
 HEADROOM = 100  # a rescaled group's largest weight lands on +-100, leaving room to grow
@@ -41,13 +41,16 @@ def quantize(w: np.ndarray, scales: np.ndarray, rng: np.random.Generator | None 
 
     With ``rng`` the rounding is stochastic (unbiased); without, to nearest.
     """
-    x = w / expand_scales(scales)
+    step = expand_scales(scales)
+    x = w / step
     if rng is None:
         q = np.rint(x)
     else:
         lo = np.floor(x)
         q = lo + (rng.random(x.shape) < (x - lo))
-    return np.clip(q, -QMAX, QMAX).astype(np.int8)
+    # Rounding up must not carry a weight past its bound (q * scale <= bound), nor past int8's range.
+    limit = np.minimum(QMAX, np.floor(bounds() / step * (1 + 1e-12)))
+    return np.clip(q, -limit, limit).astype(np.int8)
 
 
 def fit_scales(w: np.ndarray, scales: np.ndarray) -> np.ndarray:
