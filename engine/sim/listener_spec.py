@@ -86,7 +86,8 @@ def _window(key: str) -> tuple[float, float]:
         start, end = float(start_s), float(end_s)
     except ValueError:
         raise ListenerError(f'hours: {key!r} is not a range like "7-12"') from None
-    if not (0 <= start <= 24 and 0 <= end <= 24) or start == end:
+    same = start % 24.0 == end % 24.0 and (start, end) != (0.0, 24.0)  # "24-0" is "0-0"; "0-24" all day
+    if not (0 <= start <= 24 and 0 <= end <= 24) or same:
         raise ListenerError(f"hours: {key!r} must be two different hours between 0 and 24")
     return start % 24.0, end if end == 24 else end % 24.0
 

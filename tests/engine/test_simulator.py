@@ -65,6 +65,7 @@ def test_a_listener_file_with_every_key(tmp_path: Path) -> None:
         ({"taste": {}}, 'needs a non-empty "name"'),
         ({"name": "x", "hours": {"morning": {}}}, "not a range"),
         ({"name": "x", "hours": {"5-5": {}}}, "two different hours"),
+        ({"name": "x", "hours": {"24-0": {}}}, "two different hours"),
         ({"name": "x", "patience": "high"}, "patience must be a number"),
         ({"name": "x", "artists": {"favourite": 1}}, "artists must be an object"),
         ({"name": "x", "mood": {}}, "unknown listener keys"),
