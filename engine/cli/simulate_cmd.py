@@ -84,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
     unknown = [s for s in strategies if s not in known]
     if unknown:
         raise CliError(f"unknown strategies {unknown}; known: {', '.join(known)}")
+    if len(set(strategies)) < len(strategies):
+        raise CliError(f"--strategies names one twice: {','.join(strategies)}")
     if "river" in strategies and not river_installed():
         if args.strategies:
             raise CliError(f"the river strategy needs River, which is not installed ({RIVER_HINT})")

@@ -110,3 +110,9 @@ def test_the_launcher_knows_every_subcommand() -> None:
 
     (sub,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
     assert set(COMMANDS) == set(sub.choices)
+
+
+def test_a_strategy_named_twice_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["simulate", "--synthetic", "60", "--listener", "steady", "--strategies", "shuffle,shuffle"]
+    assert main(argv) == 2
+    assert "names one twice" in capsys.readouterr().err
