@@ -305,7 +305,15 @@ class PlayerController(QObject):
     # ------------------------------------------------------------------- lifetime
 
     def shutdown(self) -> None:
-        """The app closes: a play in progress is stored as ``closed``."""
+        """The app closes: a play in progress is stored as ``closed``.
+
+        A song brought back at start-up and never played is not stored again: its
+        ``closed`` play is still the newest, so the next start brings it back the same way.
+        """
+        if self._restored:
+            self._restored = False
+            self.tracker.end("closed")
+            self.tracker.forget_beat()
         self._finish("closed", rerank=False)
         self.audio.stop()
         self.library.wait()

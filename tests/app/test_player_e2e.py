@@ -143,6 +143,13 @@ def test_the_next_start_brings_back_the_song_closed_mid_way_paused_where_it_was(
     try:
         r = again.controller
         assert r.now is not None and r.now.track.id == track.id and not r.is_playing()
+        again.window.close()  # closed again without playing it: nothing new is stored
+        assert list_plays(again.db)[-1]["id"] == closed["id"]
+        again.close()
+        again = open_player(db_path, [], mpris=False, scan=False, exploration=0.0)
+        qtbot.addWidget(again.window)  # type: ignore[attr-defined]
+        r = again.controller
+        assert r.now is not None and r.now.track.id == track.id, "and the next start brings it back again"
         assert track.id not in r.session.upcoming, "not queued a second time"
         qtbot.waitUntil(lambda: abs(r.position() - closed["position_ms"]) < 300, timeout=WAIT_MS)  # type: ignore[attr-defined]
         assert again.window.now_playing.title.text() == (track.title or Path(track.path).name)
