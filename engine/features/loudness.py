@@ -87,8 +87,10 @@ def level(spec: Spectra) -> Level:
 def dynamic_range(lvl: Level) -> float:
     """Spread of the block loudness in LU: the 95th minus the 10th percentile.
 
-    Blocks 20 LU under the integrated loudness (pauses, fade tails) are left
-    out, as in EBU Tech 3342's loudness range, but the blocks are the 400 ms
+    Blocks 20 LU under the mean loudness of the blocks above -70 LUFS (pauses,
+    fade tails) are left out, as in EBU Tech 3342's loudness range (its
+    relative gate comes from that absolute-gated mean, not from the integrated
+    loudness, whose own -10 LU gate would raise it), but the blocks are the 400 ms
     momentary ones rather than 3 s short-term ones, so the value describes the
     music's own swell and attack (and how hard it was compressed) rather than
     the difference between its quietest and loudest sections. That keeps it
@@ -96,7 +98,9 @@ def dynamic_range(lvl: Level) -> float:
     """
     if lvl.silent:
         return 0.0
-    kept = lvl.block_lufs[lvl.block_lufs > lvl.integrated_lufs + RANGE_GATE_LU]
+    audible = lvl.block_lufs[lvl.block_lufs > ABSOLUTE_GATE_LUFS]
+    threshold = float(_lufs(np.mean(10.0 ** ((audible + 0.691) / 10.0)))) + RANGE_GATE_LU
+    kept = audible[audible > threshold]
     if kept.size < 2:
         return 0.0
     lo, hi = np.percentile(kept, RANGE_PERCENTILES)

@@ -15,12 +15,19 @@ DECAY_CENTRE, DECAY_SCALE = 0.45, 0.03
 
 
 def brightness(spec: Spectra, gate: np.ndarray) -> float:
-    """Mean spectral centroid of the loud frames, in Hz (Grey 1977; Schubert and Wolfe 2006).
+    """Spectral centroid of the loud frames pooled by power, in Hz (Grey 1977; Schubert and Wolfe 2006).
+
+    ``sum(f P) / sum(P)`` over every gated frame's spectrum at once: the quiet
+    frames between hits, which the 400 ms loudness gate lets through, weigh as
+    little as they sound, instead of pulling a plain mean of per-frame centroids
+    towards 0 Hz (digital silence) or towards their noise floor (dither, codec
+    noise, resampler ripple).
 
     gate : np.ndarray [shape=(n_frames,)], bool
     """
-    c = spec.centroid[gate]
-    return float(c.mean()) if c.size else 0.0
+    p = spec.power[gate].astype(np.float64)
+    total = float(p.sum())
+    return float(np.dot(spec.centroid[gate].astype(np.float64), p) / total) if total > 0 else 0.0
 
 
 def percussiveness(spec: Spectra, gate: np.ndarray) -> float:

@@ -4,4 +4,4 @@ Kept apart from ``extract`` so that the scanner (and the GUI that runs it) can
 read it without importing librosa.
 """
 
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2  # 2: brightness pooled by power, no tempo without a moving onset envelope

@@ -131,3 +131,34 @@ def test_chroma_filters_are_librosas() -> None:
 
     expected = librosa.filters.chroma(sr=SR, n_fft=N_FFT, tuning=0.0)
     np.testing.assert_allclose(chroma_filters(), expected, atol=1e-6)
+
+
+def test_brightness_is_not_pulled_by_the_quiet_frames_between_hits() -> None:
+    """A plain mean of per-frame centroids counted digital silence as 0 Hz and dither as its own
+    noise floor: the same music read 2-6 times brighter or darker with inaudible changes."""
+    beat = np.zeros(SR // 2, dtype=np.float32)
+    beat[: SR // 10] = _tone(440.0, 0.1, 0.5) * np.hanning(SR // 10).astype(np.float32)
+    y = np.tile(beat, 40)
+    dithered = y + (1e-5 * RNG.standard_normal(y.size)).astype(np.float32)  # -100 dBFS
+    plain, _ = analyse_segments([y])
+    with_dither, _ = analyse_segments([dithered])
+    assert plain["brightness"] == pytest.approx(440.0, rel=0.1)
+    assert with_dither["brightness"] == pytest.approx(plain["brightness"], rel=0.02)
+
+
+@pytest.mark.parametrize("signal", ["quiet tone", "loud tone", "held chord"])
+def test_a_steady_sound_has_no_tempo(signal: str) -> None:
+    """Its onset envelope is rounding noise; scale-free autocorrelation once found a 'beat' in it."""
+    y = {
+        "quiet tone": _tone(1000.0, 20.0, 0.1),
+        "loud tone": _tone(1000.0, 20.0, 0.5),
+        "held chord": sum(_tone(f, 20.0, 0.2) for f in (261.63, 329.63, 392.0)),
+    }[signal]
+    values, _ = analyse_segments([np.asarray(y, dtype=np.float32)])
+    assert values["tempo"] == 120.0, "the preference's centre: no pulse measured"
+
+
+def test_dynamic_range_gates_from_the_absolute_gated_mean_as_ebu_3342_does() -> None:
+    loud, quiet = _tone(1000.0, 2.0, 0.5), _tone(1000.0, 2.0, 0.5 * 10 ** (-22 / 20))  # 22 dB apart
+    values, _ = analyse_segments([np.tile(np.concatenate([loud, quiet]), 5)])
+    assert values["dynamic_range"] == pytest.approx(22.0, abs=0.5), "the quiet half is not gated out"

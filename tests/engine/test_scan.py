@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from engine.features.version import EXTRACTOR_VERSION
 from engine.library.scan import Scanner
 from engine.store.db import open_db
 from engine.store.pathcodec import from_db
@@ -162,7 +163,10 @@ def test_a_killed_scan_resumes_without_analysing_anything_twice(
     shutil.copytree(formats, lib)
     _scanner(db, analyse=False).scan([lib])
     ids = [r["id"] for r in db.query("SELECT id FROM tracks ORDER BY id")]
-    db.execute("INSERT INTO features (track_id, extractor_version, analysed_at) VALUES (?, 1, 0)", [ids[0]])
+    db.execute(
+        "INSERT INTO features (track_id, extractor_version, analysed_at) VALUES (?, ?, 0)",
+        [ids[0], EXTRACTOR_VERSION],
+    )
     db.conn.commit()
     result = _scanner(db).scan([lib])
     assert result.analysed == 7, "only what the first run had not finished"
