@@ -41,6 +41,7 @@ class AudioPlayer(QObject):
         self._failed = False
         self._generation = 0  # bumped by every load, so a late failure of an old file is dropped
         self._start_ms = 0  # where the file just loaded is to start
+        self._meant_to_play = False  # play() was asked for, and no pause, stop, end or failure since
 
     def load(self, path: str, *, start_ms: int = 0) -> bool:
         """Load ``path``, to play from ``start_ms``; False (and ``failed`` emitted) if it cannot be opened."""
@@ -59,12 +60,15 @@ class AudioPlayer(QObject):
 
     def play(self) -> None:
         if self._loaded and not self._failed:
+            self._meant_to_play = True
             self._call("play")
 
     def pause(self) -> None:
+        self._meant_to_play = False
         self._call("pause")
 
     def stop(self) -> None:
+        self._meant_to_play = False
         self._loaded = False
         self._call("stop")
         self._player.setSource(QUrl())
@@ -95,6 +99,14 @@ class AudioPlayer(QObject):
     def is_playing(self) -> bool:
         return self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
+    def intend_to_play(self) -> None:
+        """A file is about to be loaded and played (see ``meant_to_play``)."""
+        self._meant_to_play = True
+
+    def meant_to_play(self) -> bool:
+        """Playing, or about to (a new file loading after play()): what a media widget should show."""
+        return self._meant_to_play or self.is_playing()
+
     def volume(self) -> float:
         return float(self._output.volume())
 
@@ -110,6 +122,7 @@ class AudioPlayer(QObject):
             self.seek(start)
         elif status == QMediaPlayer.MediaStatus.EndOfMedia and self._loaded:
             self._loaded = False
+            self._meant_to_play = False
             self.finished.emit()
         elif status == QMediaPlayer.MediaStatus.InvalidMedia:
             self._fail(self._player.errorString() or "the file cannot be played")
@@ -123,6 +136,7 @@ class AudioPlayer(QObject):
             return  # FFmpeg reports one problem through both the status and the error signal
         self._failed = True
         self._loaded = False
+        self._meant_to_play = False
         self._call("stop")
         # Reported from the event loop, never from inside load(): the listener may load the next file.
         generation = self._generation

@@ -346,6 +346,7 @@ class PlayerController(QObject):
             return
         self.tracker.start(track)
         self.session.current = track_id
+        self.audio.intend_to_play()  # so that listeners of trackChanged (MPRIS) see it playing, not paused
         self.trackChanged.emit()
         if self.audio.load(track.path):
             self.audio.play()

@@ -10,6 +10,7 @@ Property changes go out as ``PropertiesChanged`` signals, ``Seek`` and
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +38,7 @@ ERR_UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod"
 ERR_UNKNOWN_PROPERTY = "org.freedesktop.DBus.Error.UnknownProperty"
 ERR_INVALID_ARGS = "org.freedesktop.DBus.Error.InvalidArgs"
 ERR_NOT_SUPPORTED = "org.freedesktop.DBus.Error.NotSupported"
+ERR_FAILED = "org.freedesktop.DBus.Error.Failed"
 
 
 class MprisError(RuntimeError):
@@ -62,6 +64,8 @@ class MprisServer(QObject):
         self._thread: threading.Thread | None = None
         self._emitter = DBusAddress(spec.OBJECT_PATH, interface=spec.PROPS_IFACE)
         self._sent: dict[str, Any] = {}
+        self._play_started: float | None = None  # the play the clients know of (a restart is a new one)
+        self.bus_name = spec.BUS_NAME
         self._incoming.connect(self._dispatch)
 
     # ------------------------------------------------------------------ lifetime
@@ -72,15 +76,22 @@ class MprisServer(QObject):
             conn = open_dbus_connection(bus)
         except (OSError, KeyError, ValueError, TimeoutError) as exc:
             raise MprisError(f"no D-Bus session bus ({exc})") from None
+        # A second Skipwise (another library) takes an instance name, as the spec asks of players
+        # that allow several instances; playerctl --player=skipwise matches both.
+        names = (spec.BUS_NAME, f"{spec.BUS_NAME}.instance{os.getpid()}")
         with DBusRouter(conn) as router:
-            (result,) = Proxy(message_bus, router, timeout=5).RequestName(
-                spec.BUS_NAME, REQUEST_NAME_DO_NOT_QUEUE
+            bus = Proxy(message_bus, router, timeout=5)
+            taken = next(
+                (n for n in names if bus.RequestName(n, REQUEST_NAME_DO_NOT_QUEUE)[0] == PRIMARY_OWNER), None
             )
-        if result != PRIMARY_OWNER:
+        if taken is None:
             conn.close()
-            raise MprisError(f"{spec.BUS_NAME} is already taken by another player")
+            raise MprisError(f"{spec.BUS_NAME} and its instance name are already taken")
+        self.bus_name = taken
         self.conn = conn
         self._sent = self._state()
+        now = self.controller.now
+        self._play_started = now.started_at if now is not None else None
         self._thread = threading.Thread(target=self._receive_loop, name="mpris", daemon=True)
         self._thread.start()
         c = self.controller
@@ -123,6 +134,8 @@ class MprisServer(QObject):
                 reply = self._call(msg, iface, member, msg.body)
         except _CallError as exc:
             reply = new_error(msg, exc.name, "s", (exc.text,))
+        except Exception as exc:  # every call that wants a reply gets one, even when a bug is hit
+            reply = new_error(msg, ERR_FAILED, "s", (f"{type(exc).__name__}: {exc}",))
         if not msg.header.flags & MessageFlag.no_reply_expected and self.conn is not None:
             self.conn.send(reply)
 
@@ -147,10 +160,14 @@ class MprisServer(QObject):
         if member in simple:
             simple[member]()
         elif member == "Seek":
-            (offset_us,) = _args(args, 1)
-            c.seek_by(int(offset_us) // 1000)
+            (offset_us,) = _args(msg, "x")
+            now = c.now
+            if now is not None and c.position() + offset_us // 1000 >= now.duration_ms:
+                c.next()  # the spec: past the end acts like Next (and a skip is what the user did)
+            else:
+                c.seek_by(int(offset_us) // 1000)
         elif member == "SetPosition":
-            track, position_us = _args(args, 2)
+            track, position_us = _args(msg, "ox")
             now = c.now
             # The spec: ignore a position for another track, or outside the track.
             if (
@@ -167,20 +184,22 @@ class MprisServer(QObject):
 
     def _properties(self, msg: Message, member: str, args: tuple) -> Message:
         if member == "GetAll":
-            (iface,) = _args(args, 1)
+            (iface,) = _args(msg, "s")
             return new_method_return(msg, "a{sv}", (self._interface(iface),))
         if member == "Get":
-            iface, name = _args(args, 2)
+            iface, name = _args(msg, "ss")
             values = self._interface(iface)
             if name not in values:
                 raise _CallError(ERR_UNKNOWN_PROPERTY, f"no property {iface}.{name}")
             return new_method_return(msg, "v", (values[name],))
         if member == "Set":
-            iface, name, (sig, value) = _args(args, 3)
+            iface, name, (sig, value) = _args(msg, "ssv")
             if iface == spec.PLAYER_IFACE and name == "Volume" and sig == "d":
                 self.controller.set_volume(float(value))
             elif iface == spec.PLAYER_IFACE and name == "Rate" and sig == "d":
-                pass  # the only rate is 1.0; the spec says to ignore others
+                if float(value) == 0.0:
+                    self.controller.pause()  # the spec: a rate of 0 acts as Pause
+                # the only other rate is 1.0; the spec says to ignore the rest
             else:
                 raise _CallError(ERR_INVALID_ARGS, f"{iface}.{name} cannot be set to a {sig!r}")
             return new_method_return(msg)
@@ -203,6 +222,14 @@ class MprisServer(QObject):
     def _notify(self, *_: object) -> None:
         if self.conn is None:
             return
+        now = self.controller.now
+        started = now.started_at if now is not None else None
+        if started != self._play_started:
+            known = self._sent.get("Metadata", ("a{sv}", {}))[1].get("mpris:trackid", ("o", ""))[1]
+            self._play_started = started
+            if now is not None and known == spec.track_path(now.track.id):
+                # A restart (Previous): the track id stays, so clients learn of it from Seeked.
+                self._on_seeked(now.clock.position_ms)  # where the new play starts (the player catches up)
         state = self._state()
         changed = {k: v for k, v in state.items() if self._sent.get(k) != v}
         self._sent = state
@@ -224,7 +251,9 @@ class _CallError(Exception):
         self.text = text
 
 
-def _args(args: tuple, n: int) -> tuple:
-    if len(args) != n:
-        raise _CallError(ERR_INVALID_ARGS, f"expected {n} arguments, got {len(args)}")
-    return args
+def _args(msg: Message, signature: str) -> tuple:
+    """The call's arguments, when they have the D-Bus ``signature`` the method takes."""
+    got = msg.header.fields.get(HeaderFields.signature, "")
+    if got != signature:
+        raise _CallError(ERR_INVALID_ARGS, f"expected arguments of type {signature!r}, got {got!r}")
+    return msg.body

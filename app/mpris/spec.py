@@ -13,7 +13,7 @@ from typing import Any
 
 from app.controller import PlayerController
 from engine.library.cover import cover_bytes
-from engine.paths import assets_dir, cache_dir
+from engine.paths import cache_dir
 from engine.store.tracks import TrackRow
 
 BUS_NAME = "org.mpris.MediaPlayer2.skipwise"
@@ -32,13 +32,14 @@ def track_path(track_id: int) -> str:
     return f"/org/skipwise/track/{int(track_id)}"
 
 
-def art_url(track: TrackRow) -> str:
-    """A file:// URL of the track's cover (cached), or of the app icon when it has none."""
+def art_url(track: TrackRow) -> str | None:
+    """A file:// URL of the track's cover (cached); None when it has none (shells then show
+    the DesktopEntry's icon themselves, rather than the app icon as if it were album art)."""
     return _art_url(track.id, track.path, cache_dir())
 
 
 @lru_cache(maxsize=64)  # the metadata is re-sent at every queue change; the cover is read once
-def _art_url(track_id: int, path: str, cache: Path) -> str:
+def _art_url(track_id: int, path: str, cache: Path) -> str | None:
     data = cover_bytes(path)
     if data:
         suffix = ".png" if data[:4] == b"\x89PNG" else ".jpg"
@@ -46,7 +47,7 @@ def _art_url(track_id: int, path: str, cache: Path) -> str:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         return target.as_uri()
-    return (assets_dir() / "icons" / "hicolor" / "256x256" / "apps" / "skipwise.png").resolve().as_uri()
+    return None
 
 
 def metadata(controller: PlayerController) -> dict[str, Variant]:
@@ -57,10 +58,12 @@ def metadata(controller: PlayerController) -> dict[str, Variant]:
     doc: dict[str, Variant] = {
         "mpris:trackid": ("o", track_path(t.id)),
         "mpris:length": ("x", int(now.duration_ms) * 1000),
-        "mpris:artUrl": ("s", art_url(t)),
         "xesam:title": ("s", t.title or Path(t.path).stem),
         "xesam:url": ("s", Path(t.path).resolve().as_uri()),
     }
+    art = art_url(t)
+    if art is not None:
+        doc["mpris:artUrl"] = ("s", art)
     if t.artist:
         doc["xesam:artist"] = ("as", [t.artist])
     if t.album:
@@ -75,7 +78,8 @@ def metadata(controller: PlayerController) -> dict[str, Variant]:
 def playback_status(controller: PlayerController) -> str:
     if controller.now is None:
         return "Stopped"
-    return "Playing" if controller.is_playing() else "Paused"
+    # What the player means to do: a new song loading after Next is "Playing", not a moment "Paused".
+    return "Playing" if controller.audio.meant_to_play() else "Paused"
 
 
 def root_properties() -> dict[str, Variant]:

@@ -202,3 +202,106 @@ def _signals_until(qtbot: Any, client: Client, conn: Any, done: Callable[[list[t
             break
         qtbot.wait(50)
     return bodies
+
+
+def test_seek_past_the_end_is_next_rate_zero_pauses_and_bad_arguments_get_an_error(
+    qtbot: Any, bus_player: Player
+) -> None:
+    c = bus_player.controller
+    client = Client()
+    try:
+        wait(qtbot, client.call(PLAYER, "Play"))
+        qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 500, timeout=WAIT_MS)
+        first = c.now.track  # type: ignore[union-attr]
+        with pytest.raises(DBusErrorResponse, match="InvalidArgs"):
+            wait(qtbot, client.call(PLAYER, "Seek", "s", "abc"))  # answered, not left hanging
+        wait(qtbot, client.call(PLAYER, "Seek", "x", (first.duration_ms + 60_000) * 1000))
+        (play,) = [p for p in list_plays(bus_player.db) if p["track_id"] == first.id]
+        assert play["ended"] == "skip", "past the end acts like Next: the user skipped it"
+        qtbot.waitUntil(lambda: c.is_playing(), timeout=WAIT_MS)
+        wait(qtbot, client.call(PROPS, "Set", "ssv", spec.PLAYER_IFACE, "Rate", ("d", 0.0)))
+        qtbot.waitUntil(lambda: not c.is_playing(), timeout=WAIT_MS)
+        assert c.now is not None, "paused, not stopped"
+    finally:
+        client.close()
+
+
+def test_a_second_player_takes_an_instance_name(qtbot: Any, bus_player: Player, tmp_path: Path) -> None:
+    import os
+
+    from engine.store import open_db
+
+    open_db(tmp_path / "other.db").close()
+    other = open_player(tmp_path / "other.db", [], mpris=True, scan=False)
+    qtbot.addWidget(other.window)
+    try:
+        assert other.mpris is not None, "media keys work in the second window too"
+        assert other.mpris.bus_name == f"{spec.BUS_NAME}.instance{os.getpid()}"  # type: ignore[attr-defined]
+        assert bus_player.mpris.bus_name == spec.BUS_NAME  # type: ignore[union-attr]
+    finally:
+        other.close()
+
+
+def test_previous_that_restarts_the_song_announces_the_jump_with_seeked(
+    qtbot: Any, bus_player: Player
+) -> None:
+    c = bus_player.controller
+    client = Client()
+    try:
+        watcher = open_dbus_connection("SESSION")
+        rule = MatchRule(type="signal", interface=spec.PLAYER_IFACE, member="Seeked", path=spec.OBJECT_PATH)
+        client.pool.submit(lambda: _add_match(watcher, rule)).result(WAIT_S)
+        wait(qtbot, client.call(PLAYER, "Play"))
+        qtbot.waitUntil(
+            lambda: c.is_playing() and c.position() >= 3500, timeout=WAIT_MS
+        )  # past RESTART_AFTER_MS
+        track = c.now.track.id  # type: ignore[union-attr]
+        wait(qtbot, client.call(PLAYER, "Previous"))
+        assert c.now is not None and c.now.track.id == track, "the same song, from the start"
+
+        def seeked() -> list[int]:
+            out = []
+            while True:
+                try:
+                    msg = watcher.receive(timeout=0.05)
+                except TimeoutError:
+                    return out
+                if msg.header.fields.get(3) == "Seeked":  # 3: member
+                    out.append(msg.body[0])
+
+        got: list[int] = []
+        for _ in range(WAIT_MS // 100):
+            got += client.pool.submit(seeked).result(WAIT_S)
+            if got:
+                break
+            qtbot.wait(50)
+        assert got and got[0] < 1_000_000, "Seeked to the start, in microseconds"
+        client.pool.submit(watcher.close).result(WAIT_S)
+    finally:
+        client.close()
+
+
+def test_a_new_song_is_announced_playing_without_a_pause_in_between(qtbot: Any, bus_player: Player) -> None:
+    c = bus_player.controller
+    client = Client()
+    try:
+        watcher = open_dbus_connection("SESSION")
+        rule = MatchRule(
+            type="signal", interface=spec.PROPS_IFACE, member="PropertiesChanged", path=spec.OBJECT_PATH
+        )
+        client.pool.submit(lambda: _add_match(watcher, rule)).result(WAIT_S)
+        wait(qtbot, client.call(PLAYER, "Play"))
+        qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 500, timeout=WAIT_MS)
+        wait(qtbot, client.call(PLAYER, "Next"))
+        qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 300, timeout=WAIT_MS)
+        new_song = spec.track_path(c.now.track.id)  # type: ignore[union-attr]
+
+        def ids(bodies: list[tuple]) -> list[str]:
+            return [ch["Metadata"][1]["mpris:trackid"][1] for _, ch, _ in bodies if "Metadata" in ch]
+
+        bodies = _signals_until(qtbot, client, watcher, lambda b: new_song in ids(b))
+        statuses = [ch["PlaybackStatus"][1] for _, ch, _ in bodies if "PlaybackStatus" in ch]
+        assert "Paused" not in statuses, statuses
+        client.pool.submit(watcher.close).result(WAIT_S)
+    finally:
+        client.close()
