@@ -200,10 +200,20 @@ def test_a_file_killed_from_outside_is_analysed_again_and_a_timeout_only_when_as
     assert jobs == [3, 1, 2]
 
 
-def _children(pid: int) -> list[str]:
-    with contextlib.suppress(OSError):
-        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return []
+def _workers_started(pid: int, n: int) -> bool:
+    """``n`` analysis workers run under ``pid`` and it handles SIGINT again (see ``_start_without_sigint``).
+
+    Counted from /proc: the children whose command line is multiprocessing's
+    spawn (not its resource tracker), and the parent's mask of ignored signals.
+    """
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        workers = sum(b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes() for c in children)
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    ignored = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigIgn:")), 16)
+    return workers >= n and not ignored & (1 << (signal.SIGINT - 1))
 
 
 def test_ctrl_c_during_a_scan_stops_cleanly_and_the_next_scan_resumes(formats: Path, tmp_path: Path) -> None:
@@ -223,13 +233,16 @@ def test_ctrl_c_during_a_scan_stops_cleanly_and_the_next_scan_resumes(formats: P
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # As in a terminal: a job started in the background (CI runners, `make test &`) inherits
+        # SIGINT ignored, and so would the scan.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     tracks = 0
     for _ in range(1200):  # a safety net of two minutes, not a measurement
         if db_path.exists():
             with contextlib.closing(sqlite3.connect(db_path)) as conn, contextlib.suppress(sqlite3.Error):
                 tracks = conn.execute("SELECT count(*) FROM tracks").fetchone()[0]
-        if (tracks == 8 and len(_children(proc.pid)) >= 2) or proc.poll() is not None:
+        if (tracks == 8 and _workers_started(proc.pid, 2)) or proc.poll() is not None:
             break
         time.sleep(0.1)
     assert tracks == 8, "the tags were stored and the analysis workers started"
