@@ -78,11 +78,7 @@ def test_mpris_next_is_the_same_skip_as_the_button(qtbot: Any, bus_player: Playe
     c = bus_player.controller
     client = Client()
     try:
-        watcher = open_dbus_connection("SESSION")
-        rule = MatchRule(
-            type="signal", interface=spec.PROPS_IFACE, member="PropertiesChanged", path=spec.OBJECT_PATH
-        )
-        client.pool.submit(lambda: _add_match(watcher, rule)).result(WAIT_S)
+        watcher = _watch(client, spec.PROPS_IFACE, "PropertiesChanged")
 
         (props,) = wait(qtbot, client.call(PROPS, "GetAll", "s", spec.PLAYER_IFACE))
         assert props["PlaybackStatus"] == ("s", "Stopped")
@@ -114,12 +110,9 @@ def test_mpris_next_is_the_same_skip_as_the_button(qtbot: Any, bus_player: Playe
         assert np.any(c.session.learner.weights != weights)
         assert_queue_follows_new_scores(c, play)
 
-        def ids(bodies: list[tuple]) -> list[str]:
-            return [ch["Metadata"][1]["mpris:trackid"][1] for _, ch, _ in bodies if "Metadata" in ch]
-
         new_song = spec.track_path(c.now.track.id)  # type: ignore[union-attr]
-        changed = _signals_until(qtbot, client, watcher, lambda bodies: new_song in ids(bodies))
-        assert new_song in ids(changed), "PropertiesChanged announced the new song"
+        changed = _signals_until(qtbot, client, watcher, lambda bodies: new_song in _track_ids(bodies))
+        assert new_song in _track_ids(changed), "PropertiesChanged announced the new song"
         assert all(iface == spec.PLAYER_IFACE for iface, _, _ in changed)
         client.pool.submit(watcher.close).result(WAIT_S)
     finally:
@@ -173,14 +166,29 @@ def test_playerctl_the_client_desktops_use_controls_the_player(qtbot: Any, bus_p
     assert list_plays(bus_player.db)[-1]["ended"] == "skip"
 
 
-def _add_match(conn: Any, rule: MatchRule) -> None:
+def _watch(client: Client, interface: str, member: str) -> Any:
+    """A connection of its own that receives the player's ``member`` signals."""
     from jeepney.bus_messages import message_bus
 
-    conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=5)
+    conn = open_dbus_connection("SESSION")
+    rule = MatchRule(type="signal", interface=interface, member=member, path=spec.OBJECT_PATH)
+    client.pool.submit(lambda: conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=5)).result(WAIT_S)
+    return conn
 
 
-def _signals_until(qtbot: Any, client: Client, conn: Any, done: Callable[[list[tuple]], bool]) -> list[tuple]:
-    """PropertiesChanged bodies received until ``done`` holds for them (or WAIT_MS passes: a hang).
+def _track_ids(bodies: list[tuple]) -> list[str]:
+    """The track ids that PropertiesChanged bodies announced, in order."""
+    return [ch["Metadata"][1]["mpris:trackid"][1] for _, ch, _ in bodies if "Metadata" in ch]
+
+
+def _signals_until(
+    qtbot: Any,
+    client: Client,
+    conn: Any,
+    done: Callable[[list[tuple]], bool],
+    member: str = "PropertiesChanged",
+) -> list[tuple]:
+    """Bodies of the ``member`` signals received until ``done`` holds for them (or WAIT_MS passes: a hang).
 
     The Qt event loop runs between reads, so the player can send what it still has queued.
     """
@@ -192,7 +200,7 @@ def _signals_until(qtbot: Any, client: Client, conn: Any, done: Callable[[list[t
                 msg = conn.receive(timeout=0.05)
             except TimeoutError:
                 return out
-            if msg.header.fields.get(3) == "PropertiesChanged":  # 3: member
+            if msg.header.fields.get(3) == member:  # 3: member
                 out.append(msg.body)
 
     bodies: list[tuple] = []
@@ -248,9 +256,7 @@ def test_previous_that_restarts_the_song_announces_the_jump_with_seeked(
     c = bus_player.controller
     client = Client()
     try:
-        watcher = open_dbus_connection("SESSION")
-        rule = MatchRule(type="signal", interface=spec.PLAYER_IFACE, member="Seeked", path=spec.OBJECT_PATH)
-        client.pool.submit(lambda: _add_match(watcher, rule)).result(WAIT_S)
+        watcher = _watch(client, spec.PLAYER_IFACE, "Seeked")
         wait(qtbot, client.call(PLAYER, "Play"))
         qtbot.waitUntil(
             lambda: c.is_playing() and c.position() >= 3500, timeout=WAIT_MS
@@ -259,22 +265,7 @@ def test_previous_that_restarts_the_song_announces_the_jump_with_seeked(
         wait(qtbot, client.call(PLAYER, "Previous"))
         assert c.now is not None and c.now.track.id == track, "the same song, from the start"
 
-        def seeked() -> list[int]:
-            out = []
-            while True:
-                try:
-                    msg = watcher.receive(timeout=0.05)
-                except TimeoutError:
-                    return out
-                if msg.header.fields.get(3) == "Seeked":  # 3: member
-                    out.append(msg.body[0])
-
-        got: list[int] = []
-        for _ in range(WAIT_MS // 100):
-            got += client.pool.submit(seeked).result(WAIT_S)
-            if got:
-                break
-            qtbot.wait(50)
+        got = [body[0] for body in _signals_until(qtbot, client, watcher, bool, member="Seeked")]
         assert got and got[0] < 1_000_000, "Seeked to the start, in microseconds"
         client.pool.submit(watcher.close).result(WAIT_S)
     finally:
@@ -285,21 +276,14 @@ def test_a_new_song_is_announced_playing_without_a_pause_in_between(qtbot: Any, 
     c = bus_player.controller
     client = Client()
     try:
-        watcher = open_dbus_connection("SESSION")
-        rule = MatchRule(
-            type="signal", interface=spec.PROPS_IFACE, member="PropertiesChanged", path=spec.OBJECT_PATH
-        )
-        client.pool.submit(lambda: _add_match(watcher, rule)).result(WAIT_S)
+        watcher = _watch(client, spec.PROPS_IFACE, "PropertiesChanged")
         wait(qtbot, client.call(PLAYER, "Play"))
         qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 500, timeout=WAIT_MS)
         wait(qtbot, client.call(PLAYER, "Next"))
         qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 300, timeout=WAIT_MS)
         new_song = spec.track_path(c.now.track.id)  # type: ignore[union-attr]
 
-        def ids(bodies: list[tuple]) -> list[str]:
-            return [ch["Metadata"][1]["mpris:trackid"][1] for _, ch, _ in bodies if "Metadata" in ch]
-
-        bodies = _signals_until(qtbot, client, watcher, lambda b: new_song in ids(b))
+        bodies = _signals_until(qtbot, client, watcher, lambda b: new_song in _track_ids(b))
         statuses = [ch["PlaybackStatus"][1] for _, ch, _ in bodies if "PlaybackStatus" in ch]
         assert "Paused" not in statuses, statuses
         client.pool.submit(watcher.close).result(WAIT_S)
