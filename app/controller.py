@@ -396,13 +396,8 @@ class PlayerController(QObject):
         now = self.now
         if now is None:
             return
-        title = now.track.title or Path(now.track.path).name
-        self.message.emit(f"Cannot play “{title}”: {reason}. Skipping to the next song.")
         self._finish("error")
-        self.session.mark_unplayable(now.track.id)
-        if reason == "the file is missing":
-            set_status(self.db, [now.track.id], "missing")
-            self.library.refresh_in_background()  # the library view drops it
+        self._keep_out(now.track, reason, "Skipping to the next song.")
         if self._restored:  # the song brought back at start-up: stay stopped
             self._restored = False
             self.trackChanged.emit()
@@ -411,9 +406,15 @@ class PlayerController(QObject):
 
     def _missing(self, track: TrackRow) -> None:
         """A song the user asked for whose file is gone: say so, keep it out, leave what plays alone."""
-        title = track.title or Path(track.path).name
-        self.message.emit(f"Cannot play “{title}”: the file is missing.")
-        self.session.mark_unplayable(track.id)
-        set_status(self.db, [track.id], "missing")
-        self.library.refresh_in_background()
+        self._keep_out(track, "the file is missing")
         self.queueChanged.emit()
+
+    def _keep_out(self, track: TrackRow, reason: str, then: str = "") -> None:
+        """Say why ``track`` cannot play and keep it out of this run; a missing file is marked so
+        in the database and leaves the library view."""
+        title = track.title or Path(track.path).name
+        self.message.emit(f"Cannot play “{title}”: {reason}." + (f" {then}" if then else ""))
+        self.session.mark_unplayable(track.id)
+        if reason == "the file is missing":
+            set_status(self.db, [track.id], "missing")
+            self.library.refresh_in_background()
