@@ -42,10 +42,13 @@ def default_db_path() -> Path:
 def assets_dir() -> Path:
     """The bundled assets (prior, listeners, demo library, icons).
 
-    In a source tree they sit beside the packages; a frozen build sets
+    A wheel carries them inside ``engine/`` (see ``setup.py``); in a source tree
+    and an editable install they sit beside the packages; a frozen build sets
     ``SKIPWISE_ASSETS`` or places them next to the executable.
     """
     override = os.environ.get("SKIPWISE_ASSETS")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "assets"
+    here = Path(__file__).resolve().parent
+    installed = here / "assets"
+    return installed if installed.is_dir() else here.parent / "assets"
