@@ -115,10 +115,8 @@ class LibraryModel(QAbstractTableModel):
         query = fold(text.strip())
         if query == self._query:
             return
-        self.layoutAboutToBeChanged.emit()
         self._query = query
-        self._rows = self._select()
-        self.layoutChanged.emit()
+        self._relayout()
 
     def track_at(self, row: int) -> TrackRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -131,6 +129,25 @@ class LibraryModel(QAbstractTableModel):
 
     def tracks(self) -> list[TrackRow]:
         return self._all
+
+    def _relayout(self) -> None:
+        """Rows re-filtered and re-sorted; the selection and current row follow their songs.
+
+        A view keeps its selection as persistent indexes: each one is moved to
+        the new row of the song it was on, or dropped when the search hides
+        that song, so Enter never plays whatever song slid into its row.
+        """
+        self.layoutAboutToBeChanged.emit()
+        kept = self.persistentIndexList()
+        songs = [self._rows[i.row()].id if 0 <= i.row() < len(self._rows) else None for i in kept]
+        self._rows = self._select()
+        where = {t.id: r for r, t in enumerate(self._rows)}
+        moved = [
+            self.index(where[song], i.column()) if song in where else QModelIndex()
+            for song, i in zip(songs, kept, strict=True)
+        ]
+        self.changePersistentIndexList(kept, moved)
+        self.layoutChanged.emit()
 
     def _select(self) -> list[TrackRow]:
         words = self._query.split()
@@ -181,7 +198,5 @@ class LibraryModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
         self._sort = (column, order)
-        self._rows = self._select()
-        self.layoutChanged.emit()
+        self._relayout()

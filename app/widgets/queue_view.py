@@ -41,7 +41,8 @@ class QueueView(QWidget):
         remove.triggered.connect(self.remove_selected)
         unpin = QAction("Unpin (let the learner place it)", self.table)
         unpin.triggered.connect(self._unpin_selected)
-        play = QAction("Play now", self.table, shortcut=QKeySequence(Qt.Key.Key_Return))
+        play = QAction("Play now", self.table)
+        play.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])  # and keypad
         play.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         play.triggered.connect(self._play_selected)
         self.actions_ = (play, remove, unpin)

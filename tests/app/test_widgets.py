@@ -48,6 +48,28 @@ def test_columns_sort_both_ways(player: Player) -> None:
     assert lengths == sorted(lengths, reverse=True) and model.track_at(0).title == "Slow Morning Light"  # type: ignore[union-attr]
 
 
+def test_the_selection_follows_its_song_through_a_sort_and_a_search(qtbot: Any, player: Player) -> None:
+    c = player.controller
+    lib = player.window.library
+    lib.table.setFocus()
+    lib.table.selectRow(0)
+    chosen = lib.selected_ids()
+    lib.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)  # by length: the song moves to another row
+    assert lib.model.row_of(chosen[0]) != 0
+    assert lib.selected_ids() == chosen and lib.table.currentIndex().row() == lib.model.row_of(chosen[0])
+    title = lib.model.track_at(lib.model.row_of(chosen[0])).title  # type: ignore[arg-type, union-attr]
+    lib.search.setText(title.split()[0])
+    assert lib.selected_ids() == chosen, "still shown, still selected"
+    lib.search.setText("no such song")
+    lib.search.clear()
+    assert lib.selected_ids() == [], "hidden by the search: the selection went with it"
+    lib.table.selectRow(lib.model.row_of(chosen[0]))  # type: ignore[arg-type]
+    lib.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    QTest.keyClick(lib.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: c.now is not None, timeout=WAIT_MS)
+    assert c.now.track.id == chosen[0]  # type: ignore[union-attr]
+
+
 def test_dragging_in_the_queue_pins_and_delete_removes(qtbot: Any, player: Player) -> None:
     c = player.controller
     view = player.window.queue
@@ -70,7 +92,7 @@ def test_dragging_in_the_queue_pins_and_delete_removes(qtbot: Any, player: Playe
     assert not set(removed) & set(c.session.upcoming), "and they stay gone"
 
 
-def test_a_library_reload_keeps_every_selected_row_and_keypad_enter_plays(qtbot: Any, player: Player) -> None:
+def test_a_reload_keeps_the_selection_and_keypad_enter_works_everywhere(qtbot: Any, player: Player) -> None:
     c = player.controller
     lib = player.window.library
     lib.table.selectRow(1)
@@ -85,6 +107,20 @@ def test_a_library_reload_keeps_every_selected_row_and_keypad_enter_plays(qtbot:
     lib.table.selectRow(lib.model.row_of(chosen[0]))  # type: ignore[arg-type]
     QTest.keyClick(lib.table, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
     qtbot.waitUntil(lambda: c.now is not None and c.now.track.id == chosen[0], timeout=WAIT_MS)
+    keypad = Qt.KeyboardModifier.KeypadModifier
+    lib.table.selectRow(lib.model.row_of(chosen[1]))  # type: ignore[arg-type]
+    QTest.keyClick(lib.table, Qt.Key.Key_Enter, keypad | Qt.KeyboardModifier.ControlModifier)
+    assert c.session.upcoming[0] == chosen[1], "Ctrl+keypad Enter: play next"
+    # not selectRow: the key release leaves Ctrl in the app's modifiers, and selectRow would add a row
+    only = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    lib.table.selectionModel().select(lib.model.index(lib.model.row_of(new), 0), only)  # type: ignore[arg-type]
+    QTest.keyClick(lib.table, Qt.Key.Key_Enter, keypad | Qt.KeyboardModifier.ShiftModifier)
+    assert c.session.upcoming[:2] == [chosen[1], new], "Shift+keypad Enter: add to queue"
+    queue = player.window.queue
+    queue.table.setFocus()
+    queue.table.selectionModel().select(queue.model.index(0, 0), only)
+    QTest.keyClick(queue.table, Qt.Key.Key_Enter, keypad)
+    qtbot.waitUntil(lambda: c.now.track.id == chosen[1], timeout=WAIT_MS)  # type: ignore[union-attr]
 
 
 def test_play_next_and_add_to_queue_from_the_library(player: Player) -> None:
