@@ -188,9 +188,6 @@ class PlayerController(QObject):
         if self.now is not None:
             self._finish("pick")
         self.session.allow(track_id)
-        song = self.session.song_of(track_id)
-        if song is not None:
-            self.session.queue.entries = [e for e in self.session.queue.entries if e.song != song]
         self._start(track_id)
         self.queueChanged.emit()
 
@@ -346,8 +343,16 @@ class PlayerController(QObject):
             return
         self.tracker.start(track)
         self.session.current = track_id
+        # Starting the song again (Play after Stop, picking the song that plays) is not a step in
+        # the history: Previous must go to the song before it, never back onto itself.
+        while self.history and self.history[-1] == track_id:
+            self.history.pop()
+        song = self.session.song_of(track_id)
+        dropped = song is not None and self.session.queue.drop(song)  # the song playing is never queued
         self.audio.intend_to_play()  # so that listeners of trackChanged (MPRIS) see it playing, not paused
         self.trackChanged.emit()
+        if dropped:
+            self.queueChanged.emit()
         if self.audio.load(track.path):
             self.audio.play()
 

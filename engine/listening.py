@@ -192,7 +192,9 @@ class ListeningSession:
     def mark_unplayable(self, track_id: int) -> None:
         """Keep a track that failed to play out of the queue for the rest of this run."""
         self.unplayable.add(track_id)
-        self.queue.entries = [e for e in self.queue.entries if int(self.library.ids[e.song]) != track_id]
+        song = self.song_of(track_id)
+        if song is not None:
+            self.queue.drop(song)
 
     def song_of(self, track_id: int) -> int | None:
         """The library row of a track id (None when it is not playable)."""

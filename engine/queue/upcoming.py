@@ -102,12 +102,12 @@ class UpcomingQueue:
 
     def play_next(self, song: int) -> None:
         """Put ``song`` at the front, pinned (the user's "play next")."""
-        self._drop(song)
+        self.drop(song)
         self.entries.insert(0, Entry(song, pinned=True))
 
     def enqueue(self, song: int) -> None:
         """Add ``song`` after the songs the user queued by hand, pinned."""
-        self._drop(song)
+        self.drop(song)
         at = 0
         while at < len(self.entries) and self.entries[at].pinned:
             at += 1
@@ -135,8 +135,11 @@ class UpcomingQueue:
         e = self.entries[index]
         self.entries[index] = Entry(e.song, pinned=False)
 
-    def _drop(self, song: int) -> None:
-        self.entries = [e for e in self.entries if e.song != song]
+    def drop(self, song: int) -> bool:
+        """Take ``song`` out of the queue wherever it is; whether it was there."""
+        kept = [e for e in self.entries if e.song != song]
+        dropped, self.entries = len(kept) != len(self.entries), kept
+        return dropped
 
 
 def _top_songs(scores: np.ndarray, eligible: np.ndarray, k: int, exclude: set[int]) -> list[int]:

@@ -354,6 +354,25 @@ def test_stop_ends_the_song_untrained_and_play_starts_it_again(qtbot: Any, playe
     assert c.now is not None and c.now.track.id == track and c.now.started_at > first_start, "a new play"
 
 
+def test_previous_after_restarting_the_same_song_goes_to_the_song_before(qtbot: Any, player: Player) -> None:
+    c = player.controller
+    play_for(qtbot, c, 300)
+    first = c.now.track.id  # type: ignore[union-attr]
+    c.next()
+    qtbot.waitUntil(c.is_playing, timeout=WAIT_MS)
+    second = c.now.track.id  # type: ignore[union-attr]
+    window = player.window.now_playing
+    for restart in (lambda: (window.stop.click(), window.play.click()), lambda: c.play_track(second)):
+        restart()
+        qtbot.waitUntil(c.is_playing, timeout=WAIT_MS)
+        assert c.now.track.id == second and second not in c.session.upcoming  # type: ignore[union-attr]
+        assert c.history[-1] == first, "restarting a song is not a step back in the history"
+    c.previous()  # within 3 s of the start: back to the song before
+    qtbot.waitUntil(c.is_playing, timeout=WAIT_MS)
+    assert c.now.track.id == first  # type: ignore[union-attr]
+    assert c.session.upcoming[0] == second and first not in c.session.upcoming
+
+
 def test_play_on_an_empty_library_says_where_to_add_music(qtbot: Any, tmp_path: Path) -> None:
     empty = open_player(tmp_path / "empty.db", [], mpris=False, scan=False)
     qtbot.addWidget(empty.window)
