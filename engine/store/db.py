@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 import sqlite_utils
 
 from engine.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_S = 10.0  # how long a write waits for another writer before "database is locked"
 
 
 class SchemaError(RuntimeError):
@@ -33,16 +36,39 @@ def open_db(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
         if path.is_dir():
             raise SchemaError(f"{path} is a folder, not a database file")
     try:
-        conn = sqlite3.connect(str(path), timeout=10.0)
-        conn.execute("PRAGMA journal_mode = WAL")
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+        if migrate and schema_version(conn) == 0:
+            _refuse_a_foreign_database(conn)  # before WAL, which would change the file too
+        _use_wal(conn)
     except sqlite3.DatabaseError as exc:
         raise SchemaError(_open_failure(path, exc)) from None
+    except SchemaError:
+        conn.close()
+        raise
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     db = sqlite_utils.Database(conn)
     if migrate:
         apply_migrations(db)
     return db
+
+
+def _use_wal(conn: sqlite3.Connection, wait_s: float = BUSY_TIMEOUT_S) -> None:
+    """Switch to WAL, waiting while another process holds the lock.
+
+    The switch needs the file to itself and SQLite reports "locked" at once
+    instead of calling its busy handler: two programs that open a new library
+    together would otherwise see one of them fail.
+    """
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _open_failure(path: Path, exc: sqlite3.DatabaseError) -> str:
@@ -57,7 +83,7 @@ def _open_failure(path: Path, exc: sqlite3.DatabaseError) -> str:
     return f"{path} is not a usable SQLite database: {exc}"
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def schema_version(db: sqlite_utils.Database | sqlite3.Connection) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
@@ -69,14 +95,38 @@ def apply_migrations(db: sqlite_utils.Database) -> int:
             f"the database has schema version {current}, newer than this Skipwise ({SCHEMA_VERSION}); "
             "upgrade Skipwise to open it"
         )
+    if current < 0:
+        raise SchemaError(f"the database has schema version {current}: it was not made by Skipwise")
     applied = 0
     for version in range(current + 1, SCHEMA_VERSION + 1):
         with transaction(db.conn):
+            # Read again under the write lock: another process may have migrated in the meantime.
+            found = schema_version(db)
+            if found >= version:
+                continue
+            if found == 0:
+                _refuse_a_foreign_database(db)
             for statement in MIGRATIONS[version - 1]:
                 db.conn.execute(statement)
             db.conn.execute(f"PRAGMA user_version = {version}")
         applied += 1
     return applied
+
+
+def _refuse_a_foreign_database(db: sqlite_utils.Database | sqlite3.Connection) -> None:
+    """Version 0 with tables in it: another program's database, which Skipwise must not change.
+
+    The first migration sets the version in the transaction that creates the
+    tables, so a Skipwise database at version 0 is always an empty one.
+    """
+    rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    tables = [row[0] for row in rows]
+    if tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise SchemaError(
+            f"this SQLite database was not made by Skipwise (it holds the tables {shown}); "
+            "it was left as it is: give Skipwise a file of its own with --db"
+        )
 
 
 @contextmanager

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -49,6 +51,44 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SchemaError, match="not a usable SQLite database"):
         open_db(path)
     assert path.read_text().startswith("these are not"), "the foreign file is left alone"
+
+
+def test_another_programs_database_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "bookmarks.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE bookmarks (url TEXT)")
+    conn.execute("INSERT INTO bookmarks VALUES ('https://example.org')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(SchemaError, match=r"not made by Skipwise.*bookmarks"):
+        open_db(path)
+    assert path.read_bytes() == before, "not a table added, not even the journal mode changed"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = -1")
+    conn.close()
+    with pytest.raises(SchemaError, match="not made by Skipwise"):
+        open_db(path)
+
+
+def _open_after(barrier: Any, path: Path) -> None:
+    barrier.wait()
+    open_db(path).close()
+
+
+def test_programs_that_create_the_same_database_at_once_all_open_it(tmp_path: Path) -> None:
+    """Each migration reads the version again under the write lock, so no one applies it twice."""
+    ctx = multiprocessing.get_context("spawn")
+    for attempt in range(4):
+        path = tmp_path / f"shared-{attempt}.db"
+        barrier = ctx.Barrier(3)
+        workers = [ctx.Process(target=_open_after, args=(barrier, path)) for _ in range(3)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        assert [w.exitcode for w in workers] == [0, 0, 0], f"attempt {attempt}"
+        assert schema_version(open_db(path)) == SCHEMA_VERSION
 
 
 def test_plays_keep_every_field_and_invalid_ones_are_refused(db: sqlite_utils.Database) -> None:
