@@ -53,14 +53,14 @@ def open_db(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
     return db
 
 
-def _use_wal(conn: sqlite3.Connection, wait_s: float = BUSY_TIMEOUT_S) -> None:
+def _use_wal(conn: sqlite3.Connection) -> None:
     """Switch to WAL, waiting while another process holds the lock.
 
     The switch needs the file to itself and SQLite reports "locked" at once
     instead of calling its busy handler: two programs that open a new library
     together would otherwise see one of them fail.
     """
-    deadline = time.monotonic() + wait_s
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
     while True:
         try:
             conn.execute("PRAGMA journal_mode = WAL")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -100,6 +102,73 @@ def test_a_read_only_database_is_not_called_damaged() -> None:
         shutil.rmtree(base, ignore_errors=True)
     assert out.returncode == 2, out.stderr
     assert "its file is read-only" in out.stderr and "not a usable" not in out.stderr
+
+
+def _library(path: Path) -> Path:
+    """A real library database, made and closed by another process."""
+    make = [sys.executable, "-m", "app.launcher", "profile", "reset", "--db", str(path)]
+    subprocess.run(make, capture_output=True, cwd=ROOT, check=True)
+    return path
+
+
+def test_a_busy_database_is_said_to_be_busy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine.store.db
+
+    db = _library(tmp_path / "lib.db")
+    monkeypatch.setattr(engine.store.db, "BUSY_TIMEOUT_S", 0.2)
+    other = sqlite3.connect(db)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        assert main(["profile", "reset", "--db", str(db)]) == 2
+    finally:
+        other.rollback()
+        other.close()
+    assert f"the database {db} is busy" in capsys.readouterr().err
+
+
+def test_a_damaged_database_is_said_to_be_damaged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = _library(tmp_path / "lib.db")
+    data = bytearray(db.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = random.Random(1).randbytes(len(data) - page)  # every page but the first
+    db.write_bytes(bytes(data))
+    for argv in (["tracks"], ["plays"], ["profile", "show"]):
+        assert main([*argv, "--db", str(db)]) == 2
+        err = capsys.readouterr().err
+        assert f"the database {db} is damaged" in err and ".recover" in err, err
+
+
+def test_a_folder_the_user_may_not_enter_is_a_message_not_a_traceback() -> None:
+    base = Path(tempfile.mkdtemp(prefix="skipwise-perm-"))
+    locked = base / "locked"
+    locked.mkdir(mode=0o700)
+    os.chmod(base, 0o755)
+    cmd = [sys.executable, "-m", "app.launcher", "tracks", "--db", str(locked / "lib.db")]
+    if os.geteuid() == 0:  # root enters anything: run as nobody
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+    else:
+        os.chmod(locked, 0)
+    env = {**os.environ, "SKIPWISE_HOME": str(base / "home"), "PYTHONPATH": str(ROOT)}
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+    finally:
+        os.chmod(locked, 0o700)
+        shutil.rmtree(base, ignore_errors=True)
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert f"Permission denied: {locked / 'lib.db'}" in out.stderr, out.stderr
+
+
+def test_a_full_disk_under_the_output_is_a_message(tmp_path: Path) -> None:
+    db = _library(tmp_path / "lib.db")
+    with open("/dev/full", "w") as full:
+        out = subprocess.run(
+            [sys.executable, "-m", "app.launcher", "plays", "--db", str(db), "--json"],
+            stdout=full, stderr=subprocess.PIPE, text=True, cwd=ROOT, check=False,
+        )  # fmt: skip
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert "No space left on device" in out.stderr
 
 
 def test_the_launcher_knows_every_subcommand() -> None:
