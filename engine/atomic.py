@@ -10,8 +10,17 @@ from pathlib import Path
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, fsync it, then rename over ``path``."""
-    path = Path(path)
+    """Write ``text`` to a temporary file beside ``path``, fsync it, then rename over ``path``.
+
+    A symbolic link is written through (its target is replaced, the link stays);
+    a device or a pipe (``/dev/stdout``) is simply written to, as renaming over
+    it would replace it with a plain file.
+    """
+    path = Path(os.path.realpath(path))
+    if path.exists() and not path.is_file() and not path.is_dir():
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

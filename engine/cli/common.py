@@ -31,6 +31,11 @@ def add_db_option(parser: Any, help: str | None = None) -> None:
     parser.add_argument("--db", type=Path, metavar="PATH", help=text)
 
 
+def db_path(args: Any) -> Path:
+    """The file ``--db`` names, or the user's library."""
+    return Path(getattr(args, "db", None) or default_db_path())
+
+
 def db_from(args: Any, *, must_exist: bool = False) -> sqlite_utils.Database:
     """The database of ``--db`` (default: the user's library, created on first use).
 
@@ -40,7 +45,7 @@ def db_from(args: Any, *, must_exist: bool = False) -> sqlite_utils.Database:
     """
     if must_exist and args.db is not None and not _exists(Path(args.db)):
         raise CliError(f"no database at {args.db} (check the path; `skipwise scan DIR --db PATH` makes one)")
-    return open_db(args.db or default_db_path())
+    return open_db(db_path(args))
 
 
 def _exists(path: Path) -> bool:

@@ -11,9 +11,8 @@ from pathlib import Path
 
 from engine import __version__
 from engine.cli import bench_cmd, demo_cmd, plays_cmd, profile_cmd, scan_cmd, simulate_cmd
-from engine.cli.common import CliError
+from engine.cli.common import CliError, db_path
 from engine.learner.profile import ProfileError
-from engine.paths import default_db_path
 from engine.sim.listener_spec import ListenerError
 from engine.store.db import SchemaError
 
@@ -61,7 +60,7 @@ def main(argv: list[str] | None = None, *, bench_extensions: Sequence[bench_cmd.
     except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
         raise  # Skipwise's own mistakes: the traceback is what a bug report needs
     except sqlite3.DatabaseError as exc:
-        return _fail(args, database_problem(_db_path(args), exc))
+        return _fail(args, database_problem(db_path(args), exc))
     except OSError as exc:
         return _fail(args, os_problem(exc))
 
@@ -69,10 +68,6 @@ def main(argv: list[str] | None = None, *, bench_extensions: Sequence[bench_cmd.
 def _fail(args: argparse.Namespace, message: str) -> int:
     print(f"skipwise {args.command}: {message}", file=sys.stderr)
     return 2
-
-
-def _db_path(args: argparse.Namespace) -> Path:
-    return Path(getattr(args, "db", None) or default_db_path())
 
 
 def database_problem(path: Path, exc: sqlite3.DatabaseError) -> str:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from engine.atomic import write_text_atomic
-from engine.cli.common import CliError, add_db_option, db_from, print_json
+from engine.cli.common import CliError, add_db_option, db_from, db_path, print_json
 from engine.learner.params import GROUPS, LABELS
 from engine.learner.profile import Profile, ProfileError
-from engine.paths import default_db_path
 from engine.store.player_lock import running_player
 from engine.store.profiles import load_profile, save_profile, undo_last
 
@@ -66,6 +67,8 @@ def show_cmd(args: argparse.Namespace) -> int:
 
 
 def export_cmd(args: argparse.Namespace) -> int:
+    if _is_the_database(Path(args.path), db_path(args)):
+        raise CliError(f"{args.path} is the database itself: nothing was exported (name another file)")
     text = _current(args).dumps() + "\n"
     try:
         write_text_atomic(args.path, text)
@@ -73,6 +76,15 @@ def export_cmd(args: argparse.Namespace) -> int:
         raise CliError(f"cannot write {args.path}: {exc.strerror or exc}") from None
     print(f"exported the profile to {args.path}")
     return 0
+
+
+def _is_the_database(target: Path, db: Path) -> bool:
+    """Whether writing ``target`` would replace the database or its WAL files."""
+    for part in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        with contextlib.suppress(OSError):
+            if os.path.samefile(target, part):
+                return True
+    return False
 
 
 def import_cmd(args: argparse.Namespace) -> int:
@@ -93,7 +105,7 @@ def import_cmd(args: argparse.Namespace) -> int:
 def _refuse_under_a_running_player(args: argparse.Namespace) -> None:
     """The player keeps its profile in memory and saves it after every play: a change made
     here while it runs would be overwritten, so it is refused."""
-    pid = running_player(args.db or default_db_path())
+    pid = running_player(db_path(args))
     if pid is not None:
         raise CliError(
             f"the player (pid {pid}) has this library open and would overwrite the change; "

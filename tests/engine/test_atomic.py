@@ -30,3 +30,26 @@ def test_a_path_under_a_file_raises_and_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_text_atomic(tmp_path / "a-file" / "x.json", "text")
     assert [p.name for p in tmp_path.iterdir()] == ["a-file"]
+
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "profiles" / "mine.json"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "current.json"
+    link.symlink_to(real)
+    write_text_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+    assert sorted(p.name for p in real.parent.iterdir()) == ["mine.json"], "no temporary file left there"
+
+
+def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so that opening it for writing does not wait
+    try:
+        write_text_atomic(fifo, "through the pipe")
+        assert os.read(reader, 100) == b"through the pipe"
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode), "still a pipe, not a plain file renamed over it"

@@ -171,6 +171,19 @@ def test_a_full_disk_under_the_output_is_a_message(tmp_path: Path) -> None:
     assert "No space left on device" in out.stderr
 
 
+def test_exporting_the_profile_over_the_database_itself_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = _library(tmp_path / "lib.db")
+    before = db.read_bytes()
+    (tmp_path / "link.json").symlink_to(db)
+    for target in (db, tmp_path / "link.json", tmp_path / "." / "lib.db"):
+        assert main(["profile", "export", str(target), "--db", str(db)]) == 2
+        assert "is the database itself" in capsys.readouterr().err
+    assert db.read_bytes() == before
+    assert main(["profile", "show", "--db", str(db)]) == 0
+
+
 def test_the_launcher_knows_every_subcommand() -> None:
     import argparse
 
