@@ -28,20 +28,31 @@ class Found:
 
 
 def walk(roots: list[Path]) -> Iterator[Found]:
-    """Every candidate file under ``roots`` (directories followed through symlinks once)."""
+    """Every candidate file under ``roots`` once (directories followed through symlinks once).
+
+    A file named twice (a root that is also inside another root, the same root
+    given twice) is found once.
+    """
     seen_dirs: set[tuple[int, int]] = set()
+    seen_paths: set[str] = set()
     for root in roots:
-        root_str = os.path.abspath(os.fspath(root))
-        try:
-            st = os.stat(root_str)
-        except OSError as exc:
-            reason = "no such file or folder" if exc.errno == errno.ENOENT else _reason(exc, root_str)
-            yield Found(root_str, problem=reason)
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            yield from _walk_dir(root_str, seen_dirs)
-        else:
-            yield from _file(root_str)
+        for found in _walk_root(os.path.abspath(os.fspath(root)), seen_dirs):
+            if found.path not in seen_paths:
+                seen_paths.add(found.path)
+                yield found
+
+
+def _walk_root(root: str, seen_dirs: set[tuple[int, int]]) -> Iterator[Found]:
+    try:
+        st = os.stat(root)
+    except OSError as exc:
+        missing = exc.errno == errno.ENOENT
+        yield Found(root, problem="no such file or folder" if missing else _reason(exc, root))
+        return
+    if stat.S_ISDIR(st.st_mode):
+        yield from _walk_dir(root, seen_dirs)
+    else:
+        yield from _file(root)
 
 
 def _walk_dir(top: str, seen: set[tuple[int, int]]) -> Iterator[Found]:

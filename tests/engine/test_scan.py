@@ -56,6 +56,15 @@ def test_every_format_is_found_and_tagged(formats: Path, db: sqlite_utils.Databa
     assert tracks[".wav"]["title"] == "Tone wav", "untagged files are titled from the file name"
 
 
+def test_a_file_named_twice_is_one_track(formats: Path, db: sqlite_utils.Database) -> None:
+    """``scan ~/Music ~/Music/song.mp3``, the same folder twice, a folder and its subfolder."""
+    one = next(formats.glob("*.ogg"))
+    result = _scanner(db).scan([formats, one, formats, one])
+    assert (result.files, result.added, result.failed) == (8, 8, [])
+    again = _scanner(db).scan([one, formats])
+    assert (again.files, again.unchanged) == (8, 8)
+
+
 def test_unchanged_files_are_not_read_again_and_vanished_ones_are_kept_as_missing(
     formats: Path, tmp_path: Path, db: sqlite_utils.Database
 ) -> None:
