@@ -43,14 +43,21 @@ def known_tracks(db: sqlite_utils.Database, version: int) -> dict[str, Known]:
 
 
 def insert_tracks(db: sqlite_utils.Database, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Add new tracks; how many were added.
+
+    A path that another scan of the same library added meanwhile (two scans
+    started together) is left as that scan stored it.
+    """
     now = time.time()
     cols = (*TRACK_COLUMNS, "added_at", "updated_at")
     data = [(*(_value(r, c) for c in TRACK_COLUMNS), now, now) for r in rows]
     with transaction(db.conn):
-        db.conn.executemany(
-            f"INSERT INTO tracks ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", data
+        cursor = db.conn.executemany(
+            f"INSERT INTO tracks ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+            " ON CONFLICT (path) DO NOTHING",
+            data,
         )
-    return len(data)
+    return max(cursor.rowcount, 0) if data else 0
 
 
 def update_tracks(db: sqlite_utils.Database, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> int:

@@ -65,6 +65,20 @@ def test_a_file_named_twice_is_one_track(formats: Path, db: sqlite_utils.Databas
     assert (again.files, again.unchanged) == (8, 8)
 
 
+def test_two_scans_started_together_on_a_new_library_both_finish(formats: Path, tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    for copy in range(10):  # enough files that both scans read tags before either stores them
+        shutil.copytree(formats, lib / f"copy-{copy}")
+    for attempt in range(3):
+        db = tmp_path / f"together-{attempt}.db"
+        cmd = [sys.executable, "-m", "app.launcher", "scan", str(lib), "--db", str(db), "--no-analysis"]
+        pipe = subprocess.PIPE
+        scans = [subprocess.Popen(cmd, cwd=ROOT, stdout=pipe, stderr=pipe) for _ in "ab"]
+        outs = [scan.communicate() for scan in scans]
+        assert [scan.returncode for scan in scans] == [0, 0], [err.decode()[-2000:] for _, err in outs]
+        assert sqlite3.connect(db).execute("SELECT count(*) FROM tracks").fetchone()[0] == 80
+
+
 def test_unchanged_files_are_not_read_again_and_vanished_ones_are_kept_as_missing(
     formats: Path, tmp_path: Path, db: sqlite_utils.Database
 ) -> None:
