@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from engine.cli.common import RIVER_HINT, CliError, print_json, river_installed
+from engine.cli.common import RIVER_HINT, CliError, print_json, river_installed, whole
+from engine.sim.runner import WARMUP_EVENTS
 
 # Benchmarks of the faces built on the engine (the window's `bench gui`) register here from
 # outside: the engine never imports them (see engine.cli.main.main's ``extensions``).
@@ -26,18 +27,20 @@ def register(sub: Any, extensions: Sequence[Extension] = ()) -> None:
     listeners = bench_sub.add_parser(
         "listeners", help="learner vs shuffle, River and INT8 on every built-in and untuned listener"
     )
-    listeners.add_argument("--events", type=int, default=1000)
-    listeners.add_argument("--seeds", type=int, default=6)
-    listeners.add_argument("--untuned", type=int, default=4, help="generated listeners nobody tuned on")
+    listeners.add_argument("--events", type=whole(WARMUP_EVENTS + 1), default=1000)
+    listeners.add_argument("--seeds", type=whole(1), default=6)
+    listeners.add_argument("--untuned", type=whole(0), default=4, help="generated listeners nobody tuned on")
     listeners.add_argument(
         "--untuned-seed",
-        type=int,
+        type=whole(0),
         default=None,
         metavar="S",
         help="listener seed of the first generated listener (default: the first seed nobody tuned on)",
     )
     listeners.add_argument("--no-builtins", action="store_true", help="only the generated listeners")
-    listeners.add_argument("--synthetic", type=int, default=2000, metavar="N", help="songs in the library")
+    listeners.add_argument(
+        "--synthetic", type=whole(2), default=2000, metavar="N", help="songs in the library"
+    )
     listeners.add_argument("--json", action="store_true")
     listeners.set_defaults(func=run_listeners)
     scan = bench_sub.add_parser(

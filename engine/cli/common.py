@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
+import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,40 @@ def river_installed() -> bool:
 
 class CliError(Exception):
     """A clear message for the user; the command exits with status 2."""
+
+
+LARGEST = 2**31 - 1  # no count or seed on the command line needs more
+
+
+def whole(minimum: int, maximum: int = LARGEST) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``minimum`` to ``maximum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not minimum <= value <= maximum:
+            bounds = f"at least {minimum}" if maximum == LARGEST else f"from {minimum} to {maximum}"
+            raise argparse.ArgumentTypeError(f"{text}: must be {bounds}")
+        return value
+
+    return parse
+
+
+def real(minimum: float, maximum: float) -> Callable[[str], float]:
+    """An argparse type: a finite number from ``minimum`` to ``maximum``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not (math.isfinite(value) and minimum <= value <= maximum):
+            raise argparse.ArgumentTypeError(f"{text}: must be from {minimum:g} to {maximum:g}")
+        return value
+
+    return parse
 
 
 def add_db_option(parser: Any, help: str | None = None) -> None:

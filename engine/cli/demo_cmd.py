@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.cli.common import CliError
+from engine.cli.common import CliError, real, whole
 from engine.learner.params import LABELS
 from engine.sim.library import synthetic_library
 from engine.sim.listener_spec import builtin_names, load_listener
@@ -27,10 +27,12 @@ def register(sub: Any) -> None:
         "demo", help="watch the learner learn a simulated listener (the main job of `make run`)"
     )
     p.add_argument("--listener", default="daypart", help=f"one of {', '.join(builtin_names())} or a file")
-    p.add_argument("--events", type=int, default=600)
-    p.add_argument("--synthetic", type=int, default=2000, metavar="N", help="songs in the synthetic library")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--delay", type=float, default=0.15, help="seconds between printed windows")
+    p.add_argument("--events", type=whole(0), default=600)
+    p.add_argument(
+        "--synthetic", type=whole(2), default=2000, metavar="N", help="songs in the synthetic library"
+    )
+    p.add_argument("--seed", type=whole(0), default=0)
+    p.add_argument("--delay", type=real(0, 60), default=0.15, help="seconds between printed windows")
     p.set_defaults(func=run)
 
 

@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from engine.cli.common import add_db_option, db_from, print_json
+from engine.cli.common import add_db_option, db_from, print_json, whole
 from engine.store.pathcodec import from_db, printable
 from engine.store.plays import list_plays
 
@@ -19,7 +19,7 @@ EXTRA_KEYS = ("track_id", "label_kind", "session_id", "hour", "seeks_forward", "
 def register(sub: Any) -> None:
     p = sub.add_parser("plays", help="list the stored plays with their timings and labels")
     add_db_option(p)
-    p.add_argument("--limit", type=int, default=None, metavar="N", help="only the N most recent plays")
+    p.add_argument("--limit", type=whole(1), default=None, metavar="N", help="only the N most recent plays")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(func=run)
 

@@ -13,7 +13,9 @@ from engine.cli.common import (
     add_db_option,
     db_from,
     print_json,
+    real,
     river_installed,
+    whole,
 )
 from engine.queue.ranker import DEFAULT_EXPLORATION
 from engine.sim.library import SimLibrary, library_from_arrays, synthetic_library
@@ -53,8 +55,10 @@ def register(sub: Any) -> None:
         default=None,
         help=f"comma-separated (default {','.join(STRATEGIES)}; also {','.join(BASELINES)}: never learns)",
     )
-    p.add_argument("--exploration", type=float, default=DEFAULT_EXPLORATION, help="Thompson sampling scale")
-    p.add_argument("--library-seed", type=int, default=7, help="seed of the synthetic library")
+    p.add_argument(
+        "--exploration", type=real(0, 100), default=DEFAULT_EXPLORATION, help="Thompson sampling scale"
+    )
+    p.add_argument("--library-seed", type=whole(0), default=7, help="seed of the synthetic library")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
@@ -84,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
     unknown = [s for s in strategies if s not in known]
     if unknown:
         raise CliError(f"unknown strategies {unknown}; known: {', '.join(known)}")
+    if not strategies:
+        raise CliError(f"--strategies names none; known: {', '.join(known)}")
     if len(set(strategies)) < len(strategies):
         raise CliError(f"--strategies names one twice: {','.join(strategies)}")
     if "river" in strategies and not river_installed():

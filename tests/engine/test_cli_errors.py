@@ -184,6 +184,33 @@ def test_exporting_the_profile_over_the_database_itself_is_refused(
     assert main(["profile", "show", "--db", str(db)]) == 0
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["plays", "--limit", "-1"], "--limit: -1: must be at least 1"),
+        (["plays", "--limit", "99999999999999999999999"], "must be at least 1"),
+        (["plays", "--limit", "ten"], "'ten' is not a whole number"),
+        (["demo", "--synthetic", "1"], "--synthetic: 1: must be at least 2"),
+        (["demo", "--delay", "nan"], "--delay: nan: must be from 0 to 60"),
+        (["bench", "listeners", "--events", "50"], "--events: 50: must be at least 101"),
+        (["bench", "listeners", "--untuned-seed", "-1"], "must be at least 0"),
+        (["simulate", "--listener", "steady", "--exploration", "inf"], "--exploration: inf: must be from"),
+        (["simulate", "--listener", "steady", "--library-seed", "-1"], "-1: must be at least 0"),
+    ],
+)
+def test_numbers_out_of_range_are_refused_by_name(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_strategies_that_name_none_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "--listener", "steady", "--strategies", ",", "--events", "150"]) == 2
+    assert "--strategies names none" in capsys.readouterr().err
+
+
 def test_the_launcher_knows_every_subcommand() -> None:
     import argparse
 
