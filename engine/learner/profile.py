@@ -24,6 +24,7 @@ from engine.paths import assets_dir
 FORMAT = "skipwise-profile"
 FORMAT_VERSION = 3
 VELOCITY_LIMIT = 1e3  # |S g| stays near the clipped gradient (norm 2); far beyond is damage
+MAX_STEPS = 2**53  # a billion plays a second for a century stays below; SQLite and JSON keep it exact
 # Version 1 had "history: freshness" = 1 - exp(-hours since played / 24) where version 2 has
 # "history: heard recently" = exp(-hours since played / 24); see ``_from_version_1``.
 # Versions 1 and 2 kept a diagonal precision where version 3 keeps the full covariance.
@@ -124,7 +125,7 @@ class Profile:
     def loads(cls, text: str) -> Profile:
         try:
             data = json.loads(text)
-        except (json.JSONDecodeError, TypeError) as exc:
+        except (ValueError, TypeError) as exc:  # ValueError: also an integer of over 4300 digits
             raise ProfileError(f"profile is not valid JSON: {exc}") from None
         except RecursionError:
             raise ProfileError("profile is not valid JSON: nested too deeply") from None
@@ -151,11 +152,26 @@ def load_prior(path: Path | None = None) -> np.ndarray:
     return _vector(np.array([values[label] for label in LABELS], dtype=np.float64), "prior")
 
 
-def _vector(value: Any, name: str, *, positive: bool = False) -> np.ndarray:
+def _numbers(value: Any) -> np.ndarray | None:
+    """A JSON list of numbers as float64 [shape=(n,)]; None for anything else.
+
+    Strings ("0.5"), booleans and integers too large for a float are not
+    numbers here, though NumPy would convert the first two.
+    """
+    if not isinstance(value, list) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in value
+    ):
+        return None
     try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ProfileError(f"{name}: expected {N_PARAMS} numbers") from None
+        return np.asarray(value, dtype=np.float64)
+    except OverflowError:
+        return None
+
+
+def _vector(value: Any, name: str, *, positive: bool = False) -> np.ndarray:
+    arr = value.astype(np.float64) if isinstance(value, np.ndarray) else _numbers(value)
+    if arr is None:
+        raise ProfileError(f"{name}: expected {N_PARAMS} numbers")
     if arr.shape != (N_PARAMS,):
         raise ProfileError(f"{name}: expected {N_PARAMS} numbers, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
@@ -189,8 +205,8 @@ def _parse(data: Any) -> Profile:
     if not isinstance(opt, dict):
         raise ProfileError("optimizer state missing")
     steps = opt.get("steps")
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps < 2**63:
-        raise ProfileError("optimizer.steps must be a non-negative integer (below 2**63)")
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps < MAX_STEPS:
+        raise ProfileError("optimizer.steps must be a non-negative integer (below 2**53)")
     prior = _vector(data.get("prior"), "prior")
     if np.any(np.abs(prior) > limit):
         raise ProfileError("prior: a value is outside its weight's bound")
@@ -224,13 +240,11 @@ def _int8_block(block: Any) -> tuple[np.ndarray, np.ndarray]:
         or not all(isinstance(v, int) and not isinstance(v, bool) and abs(v) <= int8.QMAX for v in q_in)
     ):
         raise ProfileError("int8.q: expected 42 integers in [-127, 127]")
-    try:
-        scales = np.asarray(scales_in, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ProfileError("int8.scales: expected 5 positive numbers") from None
+    scales = _numbers(scales_in)
     widest = int8.max_scales()
     if (
-        scales.shape != (5,)
+        scales is None
+        or scales.shape != (5,)
         or not np.all(np.isfinite(scales))
         or np.any(scales <= 0)
         or np.any(scales > widest)
@@ -260,11 +274,8 @@ def _covariance(rows: Any) -> np.ndarray:
         if not isinstance(row, list) or len(row) != N_PARAMS - i:
             raise shape_error
         flat.extend(row)
-    try:
-        upper = np.asarray(flat, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise shape_error from None
-    if upper.shape != (len(_UPPER[0]),):
+    upper = _numbers(flat)
+    if upper is None or upper.shape != (len(_UPPER[0]),):
         raise shape_error
     if not np.all(np.isfinite(upper)):
         raise ProfileError(f"{name}: holds a non-finite value")

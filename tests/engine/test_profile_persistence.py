@@ -87,7 +87,12 @@ def _mutate(doc: dict, path: str, value: object) -> dict:
         ("weights", [1e6] + [0.0] * 41, "outside its bound"),
         ("mode", "int4", "unknown mode"),
         ("optimizer.steps", -1, "non-negative"),
-        ("optimizer.steps", 10**20, "below 2\\*\\*63"),
+        ("optimizer.steps", 10**20, "below 2\\*\\*53"),
+        ("optimizer.steps", 2**63 - 1, "below 2\\*\\*53"),  # one more play and SQLite cannot store it
+        ("weights", ["0.5"] + [0.0] * 41, "expected 42 numbers"),
+        ("weights", [True] + [0.0] * 41, "expected 42 numbers"),
+        ("weights", [10**400] + [0.0] * 41, "expected 42 numbers"),
+        ("optimizer.covariance", [[10**400] * (42 - i) for i in range(42)], "upper triangle"),
         ("prior", [1e300] * 42, "prior: a value is outside"),
         ("optimizer.velocity", [2e297] * 42, "which no step makes"),
         ("optimizer.covariance", [[0.0] * 42] * 42, "upper triangle"),
@@ -108,6 +113,8 @@ def test_not_json_is_refused() -> None:
         Profile.loads("{truncated")
     with pytest.raises(ProfileError, match="nested too deeply"):
         Profile.loads("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ProfileError, match="not valid JSON"):
+        Profile.loads('{"steps": ' + "9" * 5000 + "}")  # beyond Python's 4300-digit limit
 
 
 def test_save_load_undo_and_reset(db: sqlite_utils.Database) -> None:
