@@ -12,6 +12,7 @@ See ``docs/simulator.md``. Every key but ``name`` is optional::
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,8 @@ def _taste(value: Any, where: str) -> np.ndarray:
 
 
 def _number(value: Any, where: str, *, low: float = -1e6, high: float = 1e6) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or (isinstance(value, float) and not math.isfinite(value)):  # math: ints of any size
         raise ListenerError(f"{where} must be a number, got {value!r}")
     if not low <= value <= high:
         raise ListenerError(f"{where} must be between {low} and {high}, got {value!r}")
@@ -150,7 +152,7 @@ def load_listener(name_or_file: str) -> ListenerSpec:
         raise ListenerError(f"cannot read listener file {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise ListenerError(f"listener file {path} is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # also an integer of over 4300 digits
         raise ListenerError(f"listener file {path} is not valid JSON: {exc}") from None
     except RecursionError:
         raise ListenerError(f"listener file {path} is not valid JSON: nested too deeply") from None

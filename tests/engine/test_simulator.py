@@ -69,6 +69,9 @@ def test_a_listener_file_with_every_key(tmp_path: Path) -> None:
         ({"name": "x", "patience": "high"}, "patience must be a number"),
         ({"name": "x", "artists": {"favourite": 1}}, "artists must be an object"),
         ({"name": "x", "mood": {}}, "unknown listener keys"),
+        ({"name": "x", "taste": {"energy": 10**400}}, "must be between"),
+        ({"name": "x", "patience": -(10**400)}, "must be between"),
+        ({"name": "x", "noise": float("inf")}, "noise must be a number"),
     ],
 )
 def test_bad_listener_files_get_clear_errors(doc: dict, message: str) -> None:
@@ -82,6 +85,7 @@ def test_bad_listener_files_get_clear_errors(doc: dict, message: str) -> None:
         (b'{"name": "caf\xe9"}', "not UTF-8 text"),
         (b"[" * 100_000, "nested too deeply"),
         (b'{"name": ', "not valid JSON"),
+        (b'{"name": "x", "noise": ' + b"1" * 5000 + b"}", "not valid JSON"),
     ],
 )
 def test_unreadable_listener_files_get_clear_errors(content: bytes, message: str, tmp_path: Path) -> None:
