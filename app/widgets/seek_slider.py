@@ -24,7 +24,8 @@ class SeekSlider(QSlider):
 
     def _on_action(self, action: int) -> None:
         # Keys and the wheel: sliderPosition already holds the new place (the value follows later).
-        if action != QSlider.SliderAction.SliderMove.value and not self.isSliderDown():
+        # The wheel reports SliderMove, as a drag does; a drag holds the handle down and seeks on release.
+        if not self.isSliderDown():
             self.seekRequested.emit(self.sliderPosition())
 
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -326,7 +326,7 @@ def test_a_status_message_goes_away_after_a_while_and_a_newer_one_replaces_it(
     assert window.statusBar().toolTip() == "second", "still there on hover"
 
 
-def test_the_position_bar_seeks_with_the_keyboard(qtbot: Any, player: Player) -> None:
+def test_the_position_bar_seeks_with_the_keyboard_and_the_wheel(qtbot: Any, player: Player) -> None:
     c = player.controller
     play_for(qtbot, c, 500)
     slider = player.window.now_playing.slider
@@ -337,6 +337,14 @@ def test_the_position_bar_seeks_with_the_keyboard(qtbot: Any, player: Player) ->
     QTest.keyClick(slider, Qt.Key.Key_Home)
     qtbot.waitUntil(lambda: c.position() < before + 1500, timeout=WAIT_MS)
     assert c.now is not None and c.now.clock.seeks_backward == 1 and c.now.clock.seeks_forward == 1
+    centre = QPointF(slider.rect().center())
+    notch = QWheelEvent(
+        centre, slider.mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
+    )  # fmt: skip
+    QApplication.sendEvent(slider, notch)  # one notch up: three single steps forward
+    assert c.now.clock.seeks_forward == 2, "the wheel seeks at once"
+    qtbot.waitUntil(lambda: c.position() >= 3 * slider.singleStep(), timeout=WAIT_MS)
 
 
 def test_stop_ends_the_song_untrained_and_play_starts_it_again(qtbot: Any, player: Player) -> None:
