@@ -223,7 +223,11 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         now = self.controller.now
-        self.setWindowTitle(f"{now.track.title} — {now.track.artist} · Skipwise" if now else "Skipwise")
+        if now is None:
+            self.setWindowTitle("Skipwise")
+            return
+        song = " — ".join(part for part in (now.track.title or "Untitled", now.track.artist) if part)
+        self.setWindowTitle(f"{song} · Skipwise")
 
     def _headers(self) -> tuple[QHeaderView, QHeaderView]:
         return self.library.table.horizontalHeader(), self.queue.table.horizontalHeader()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
 from app.controller import PlayerController
 from app.icons import app_icon
 from app.library_model import format_ms
+from app.widgets.elided_label import ElidedLabel
 from app.widgets.seek_slider import SeekSlider
 from engine.library.cover import cover_bytes
 
@@ -21,15 +22,13 @@ class NowPlaying(QWidget):
         self.controller = controller
         self.cover = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.cover.setFixedSize(COVER_PX, COVER_PX)
-        self.title = QLabel(objectName="title")
+        self.title = ElidedLabel(objectName="title")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title.setFont(font)
-        self.artist = QLabel(objectName="artist")
-        self.album = QLabel(objectName="album")
-        for label in (self.title, self.artist, self.album):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.artist = ElidedLabel(objectName="artist")
+        self.album = ElidedLabel(objectName="album")
         self.elapsed = QLabel("0:00")
         self.remaining = QLabel("-0:00")
         self.slider = SeekSlider()

@@ -381,6 +381,31 @@ def test_previous_after_restarting_the_same_song_goes_to_the_song_before(qtbot: 
     assert c.session.upcoming[0] == second and first not in c.session.upcoming
 
 
+def test_a_very_long_title_is_shortened_and_does_not_widen_the_window(
+    qtbot: Any, player: Player, tmp_path: Path
+) -> None:
+    c = player.controller
+    window = player.window
+    play_for(qtbot, c, 100)
+    QApplication.processEvents()  # the layout settles
+    narrowest = window.now_playing.minimumSizeHint().width()
+    song = tmp_path / "long.ogg"
+    song.write_bytes(Path(c.now.track.path).read_bytes())  # type: ignore[union-attr]
+    long_title = "A Very Long Title " * 20
+    (new,) = add_tracks(player.db, [{"path": str(song), "title": long_title, "artist": ""}])
+    c.refresh_library()
+    c.play_track(new)
+    qtbot.waitUntil(lambda: c.now is not None and c.now.track.id == new, timeout=WAIT_MS)
+    QApplication.processEvents()
+    assert window.now_playing.minimumSizeHint().width() == narrowest
+    window.resize(1000, 700)
+    qtbot.waitUntil(lambda: window.width() == 1000, timeout=WAIT_MS)
+    label = window.now_playing.title
+    assert label.text() == long_title and label.shown_text().endswith("…")
+    assert label.toolTip() == long_title, "the whole title on hover"
+    assert window.windowTitle() == f"{long_title} · Skipwise", "no dash before a missing artist"
+
+
 def test_play_on_an_empty_library_says_where_to_add_music(qtbot: Any, tmp_path: Path) -> None:
     empty = open_player(tmp_path / "empty.db", [], mpris=False, scan=False)
     qtbot.addWidget(empty.window)
