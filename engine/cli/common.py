@@ -92,6 +92,24 @@ def _exists(path: Path) -> bool:
         return True
 
 
+# C0 and C1 control characters and DEL, shown as escapes; the common three by their usual names.
+_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))} | {
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+}
+
+
+def for_terminal(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\n``, ``\\x1b``).
+
+    A file name or tag goes to the terminal as it is in text output, so one
+    with a newline could forge an output line and one with ESC could drive the
+    terminal. JSON output needs nothing of the kind: JSON escapes them itself.
+    """
+    return text.translate(_ESCAPES)
+
+
 def print_json(doc: Any) -> None:
     json.dump(doc, sys.stdout, indent=2)
     sys.stdout.write("\n")

@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from engine.cli.common import add_db_option, db_from, print_json, whole
+from engine.cli.common import add_db_option, db_from, for_terminal, print_json, whole
 from engine.store.pathcodec import from_db, printable
 from engine.store.plays import list_plays
 
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         label = "-" if r["label"] is None else f"{r['label']:.2f}"
         out.write(
             f"{when}  {r['ended']:<11} {r['listened_ms'] / 1000:6.1f} s of {r['duration_ms'] / 1000:6.1f} s"
-            f"  label {label:>4} ({r['label_kind']})  {r['title']}\n"
+            f"  label {label:>4} ({r['label_kind']})  {for_terminal(r['title'] or '')}\n"
         )
     if not rows:
         out.write("no plays yet\n")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.analysis.pool import DEFAULT_TIMEOUT_S, default_workers
-from engine.cli.common import CliError, Progress, add_db_option, db_from, print_json
+from engine.cli.common import CliError, Progress, add_db_option, db_from, for_terminal, print_json
 from engine.library.scan import Scanner
 from engine.store.pathcodec import printable
 from engine.store.scanning import list_tracks
@@ -77,7 +77,7 @@ def scan(args: argparse.Namespace) -> int:
         f"({result.seconds:.1f} s)\n"
     )
     for f in result.failed:
-        out.write(f"  failed: {printable(f.path)}: {f.reason}\n")
+        out.write(f"  failed: {for_terminal(printable(f.path))}: {for_terminal(f.reason)}\n")
     return 0
 
 
@@ -92,5 +92,5 @@ def tracks(args: argparse.Namespace) -> int:
         mark = (
             "" if row["status"] == "ok" and not row["error"] else f"  [{row['status']}: {row['error'] or ''}]"
         )
-        print(f"{row['artist'] or '?'} - {row['title']}{mark}")
+        print(for_terminal(f"{row['artist'] or '?'} - {row['title']}{mark}"))
     return 0

@@ -211,6 +211,22 @@ def test_strategies_that_name_none_are_refused(capsys: pytest.CaptureFixture[str
     assert "--strategies names none" in capsys.readouterr().err
 
 
+def test_text_output_shows_control_characters_in_names_as_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    music = tmp_path / "music"
+    music.mkdir()
+    forged = "x\n  failed: forged line\x1b]0;pwned\x07.mp3"
+    (music / forged).write_text("not audio")  # fails, so it is printed by scan and by tracks
+    db = str(tmp_path / "lib.db")
+    assert main(["scan", str(music), "--db", db, "--no-analysis"]) == 0
+    assert main(["tracks", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert not [line for line in out.splitlines() if line.startswith("  failed: forged")]
+    assert "x\\n  failed: forged line\\x1b]0;pwned\\x07.mp3" in out
+
+
 def test_the_launcher_knows_every_subcommand() -> None:
     import argparse
 
