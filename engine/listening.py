@@ -21,7 +21,7 @@ import sqlite_utils
 from engine.atomic import write_text_atomic
 from engine.learner.labels import Ended, Label, label_play, replay_label
 from engine.learner.learner import Learner, Update
-from engine.learner.profile import Mode, Profile, ProfileError
+from engine.learner.profile import Mode, Profile
 from engine.library_snapshot import LibrarySnapshot, fold_plays, load_snapshot
 from engine.queue.ranker import DEFAULT_EXPLORATION, Ranker, Ranking
 from engine.queue.upcoming import Entry, Move, UpcomingQueue
@@ -235,11 +235,7 @@ class ListeningSession:
 
     def import_profile(self, path: Path) -> None:
         """Validate ``path`` fully before it replaces anything."""
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ProfileError(f"cannot read {path}: {exc}") from None
-        profile = Profile.loads(text)
+        profile = Profile.read(path)
         save_profile(self.db, profile, "import")
         self.learner.profile = profile
 

@@ -89,11 +89,7 @@ def _is_the_database(target: Path, db: Path) -> bool:
 
 def import_cmd(args: argparse.Namespace) -> int:
     try:
-        text = args.path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"cannot read {args.path}: {exc}") from None
-    try:
-        profile = Profile.loads(text)
+        profile = Profile.read(args.path)
     except ProfileError as exc:
         raise CliError(f"{args.path} was not imported, the current profile is unchanged: {exc}") from None
     _refuse_under_a_running_player(args)

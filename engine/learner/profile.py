@@ -24,6 +24,7 @@ from engine.paths import assets_dir
 FORMAT = "skipwise-profile"
 FORMAT_VERSION = 3
 VELOCITY_LIMIT = 1e3  # |S g| stays near the clipped gradient (norm 2); far beyond is damage
+MAX_FILE_BYTES = 16 * 2**20  # a profile is about 25 KB of JSON
 MAX_STEPS = 2**53  # a billion plays a second for a century stays below; SQLite and JSON keep it exact
 # Version 1 had "history: freshness" = 1 - exp(-hours since played / 24) where version 2 has
 # "history: heard recently" = exp(-hours since played / 24); see ``_from_version_1``.
@@ -120,6 +121,22 @@ class Profile:
     @classmethod
     def from_json(cls, data: Any) -> Profile:
         return _parse(data)
+
+    @classmethod
+    def read(cls, path: Path) -> Profile:
+        """A profile file, validated; a file far larger than any profile is refused unread."""
+        try:
+            with open(path, "rb") as f:
+                data = f.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise ProfileError(f"cannot read {path}: {exc.strerror or exc}") from None
+        if len(data) > MAX_FILE_BYTES:
+            raise ProfileError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB: not a profile")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProfileError(f"{path} is not UTF-8 text") from None
+        return cls.loads(text)
 
     @classmethod
     def loads(cls, text: str) -> Profile:

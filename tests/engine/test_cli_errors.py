@@ -227,6 +227,14 @@ def test_text_output_shows_control_characters_in_names_as_escapes(
     assert "x\\n  failed: forged line\\x1b]0;pwned\\x07.mp3" in out
 
 
+def test_an_endless_file_is_not_imported_as_a_profile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = _library(tmp_path / "lib.db")
+    assert main(["profile", "import", "/dev/zero", "--db", str(db)]) == 2
+    assert "larger than 16 MB: not a profile" in capsys.readouterr().err
+
+
 def test_the_launcher_knows_every_subcommand() -> None:
     import argparse
 
