@@ -12,13 +12,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.gui import Player, open_player
+from app.library_model import LibraryModel
 from app.main_window import SHORTCUTS
 from app.queue_model import MIME
 from app.theme import apply_scheme, is_dark
 from app.welcome import WelcomeDialog
 from engine.learner.params import GROUPS, LABELS
 from engine.store.plays import list_plays
-from engine.store.tracks import add_tracks
+from engine.store.tracks import TrackRow, add_tracks
 from tests.app.conftest import WAIT_MS
 from tests.app.test_player_e2e import play_for
 
@@ -68,6 +69,17 @@ def test_the_selection_follows_its_song_through_a_sort_and_a_search(qtbot: Any, 
     QTest.keyClick(lib.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: c.now is not None, timeout=WAIT_MS)
     assert c.now.track.id == chosen[0]  # type: ignore[union-attr]
+
+
+def test_two_albums_of_one_name_sort_apart_each_in_track_order(qtbot: Any) -> None:
+    def song(i: int, artist: str, album_artist: str, n: int) -> TrackRow:
+        return TrackRow(i, f"{artist} {n}", artist, "Hits", "", None, n, 1000, f"/m/{i}", album_artist)
+
+    model = LibraryModel()
+    model.set_tracks([song(1, "Queen", "", 1), song(2, "ABBA", "", 2), song(3, "Queen", "", 2),
+                      song(4, "ABBA", "", 1), song(5, "Guest", "ABBA", 3)])  # fmt: skip
+    model.sort(2, Qt.SortOrder.AscendingOrder)
+    assert [model.track_at(r).id for r in range(5)] == [4, 2, 5, 1, 3]  # type: ignore[union-attr]
 
 
 def test_dragging_in_the_queue_pins_and_delete_removes(qtbot: Any, player: Player) -> None:
