@@ -37,7 +37,7 @@ def open_db(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
             raise SchemaError(f"{path} is a folder, not a database file")
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
-        if migrate and schema_version(conn) == 0:
+        if migrate:
             _refuse_a_foreign_database(conn)  # before WAL, which would change the file too
         _use_wal(conn)
     except sqlite3.DatabaseError as exc:
@@ -104,8 +104,7 @@ def apply_migrations(db: sqlite_utils.Database) -> int:
             found = schema_version(db)
             if found >= version:
                 continue
-            if found == 0:
-                _refuse_a_foreign_database(db)
+            _refuse_a_foreign_database(db)
             for statement in MIGRATIONS[version - 1]:
                 db.conn.execute(statement)
             db.conn.execute(f"PRAGMA user_version = {version}")
@@ -117,10 +116,16 @@ def _refuse_a_foreign_database(db: sqlite_utils.Database | sqlite3.Connection) -
     """Version 0 with tables in it: another program's database, which Skipwise must not change.
 
     The first migration sets the version in the transaction that creates the
-    tables, so a Skipwise database at version 0 is always an empty one.
+    tables, so a Skipwise database at version 0 is always an empty one. Both
+    are read in one statement, so in one snapshot: read apart, another
+    process could create the tables between the two reads.
     """
-    rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-    tables = [row[0] for row in rows]
+    version, names = db.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version),"
+        " (SELECT group_concat(name, char(10)) FROM"
+        "  (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name))"
+    ).fetchone()
+    tables = names.split("\n") if names and version == 0 else []
     if tables:
         shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
         raise SchemaError(
