@@ -17,6 +17,8 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 # a music player's terminal should stay quiet. QT_LOGGING_RULES in the environment still wins.
 QUIET_RULES = "qt.multimedia.ffmpeg*=false\nqt.multimedia.symbolsresolver=false"
 
+FILE_MISSING = "the file is missing"  # the reason ``failed`` gives for a file that is not there
+
 
 class AudioPlayer(QObject):
     positionChanged = Signal("qint64")  # ms
@@ -50,7 +52,7 @@ class AudioPlayer(QObject):
         self._loaded = True
         self._generation += 1
         if not os.path.exists(path):
-            self._fail("the file is missing")
+            self._fail(FILE_MISSING)
             return False
         if not os.access(path, os.R_OK):
             self._fail("the file cannot be read (permission denied)")

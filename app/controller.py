@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.audio import AudioPlayer
+from app.audio import FILE_MISSING, AudioPlayer
 from app.library_keeper import LibraryKeeper
 from app.play_tracker import NowPlaying, PlayTracker
 from engine.learner.explain import Part, top_reasons
@@ -28,9 +28,12 @@ from engine.listening import EventReport, ListeningSession
 from engine.queue.upcoming import Move
 from engine.store.plays import resume_point
 from engine.store.scanning import set_status
-from engine.store.tracks import TrackRow, track_row
+from engine.store.tracks import TrackRow, missing_count, track_row
 
 RESTART_AFTER_MS = 3000  # "previous" later than this restarts the song instead of going back
+# Songs missing one after another while the queue moves on by itself: the music's drive or folder is
+# likely gone (unplugged, unmounted), so the player stops instead of passing over the whole library.
+STOP_AFTER_MISSING = 3
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class PlayerController(QObject):
         self.library.failed.connect(self.message)
         self.tracker.positionChanged.connect(self.positionChanged)
         self.audio.playingChanged.connect(self.playingChanged)
+        self._missing_in_a_row = 0
+        self.audio.playingChanged.connect(self._on_playing)
         self.audio.finished.connect(self._on_finished)
         self.audio.failed.connect(self._on_failed)
         self.queueChanged.connect(self.session.save_queue)
@@ -362,16 +367,22 @@ class PlayerController(QObject):
             self.session.rerank()
             song = self.session.queue.pop_next()
         if song is None:
-            empty = not self.tracks
-            self.message.emit(
-                "The library is empty: Library > Add music folder… (Ctrl+O)."
-                if empty
-                else "Nothing left to play."
-            )
+            self.message.emit(self._nothing_to_play())
             self.trackChanged.emit()
             return
         self._start(int(self.session.library.ids[song]))
         self.queueChanged.emit()
+
+    def _nothing_to_play(self) -> str:
+        if self.tracks:
+            return "Nothing left to play."
+        gone = missing_count(self.db)
+        if gone:
+            return (
+                f"None of the {gone} songs of your library can be found: is the drive or folder with your "
+                "music there? Library > Rescan (F5) once it is."
+            )
+        return "The library is empty: Library > Add music folder… (Ctrl+O)."
 
     def _finish(
         self, ended: str, *, back_to: int | None = None, rerank: bool = True, remember: bool = True
@@ -397,11 +408,25 @@ class PlayerController(QObject):
             self._finish("end")
             self._advance()
 
+    def _on_playing(self, playing: bool) -> None:
+        if playing:
+            self._missing_in_a_row = 0
+
     def _on_failed(self, reason: str) -> None:
         now = self.now
         if now is None:
             return
         self._finish("error")
+        self._missing_in_a_row = self._missing_in_a_row + 1 if reason == FILE_MISSING else 0
+        if self._missing_in_a_row >= STOP_AFTER_MISSING:
+            self._missing_in_a_row = 0
+            self._keep_out(
+                now.track, reason,
+                f"{STOP_AFTER_MISSING} songs in a row are missing: is the drive or folder with your music "
+                "there? Stopped; Library > Rescan (F5) finds them again once it is.",
+            )  # fmt: skip
+            self.trackChanged.emit()
+            return
         self._keep_out(now.track, reason, "Skipping to the next song.")
         if self._restored:  # the song brought back at start-up: stay stopped
             self._restored = False
@@ -411,7 +436,7 @@ class PlayerController(QObject):
 
     def _missing(self, track: TrackRow) -> None:
         """A song the user asked for whose file is gone: say so, keep it out, leave what plays alone."""
-        self._keep_out(track, "the file is missing")
+        self._keep_out(track, FILE_MISSING)
         self.queueChanged.emit()
 
     def _keep_out(self, track: TrackRow, reason: str, then: str = "") -> None:
@@ -420,6 +445,6 @@ class PlayerController(QObject):
         title = track.title or Path(track.path).name
         self.message.emit(f"Cannot play “{title}”: {reason}." + (f" {then}" if then else ""))
         self.session.mark_unplayable(track.id)
-        if reason == "the file is missing":
+        if reason == FILE_MISSING:
             set_status(self.db, [track.id], "missing")
             self.library.refresh_in_background()

@@ -142,6 +142,11 @@ def track_row(db: sqlite_utils.Database, track_id: int) -> TrackRow | None:
     return None if r is None else _row(r)
 
 
+def missing_count(db: sqlite_utils.Database) -> int:
+    """How many tracks are marked missing (their files were not found; kept, with their plays)."""
+    return int(db.execute("SELECT count(*) FROM tracks WHERE status = 'missing'").fetchone()[0])
+
+
 def library_version(db: sqlite_utils.Database) -> tuple[tuple, tuple]:
     """Cheap fingerprints of (the tracks, the features): equal means nothing to reload."""
     tracks = db.execute("SELECT count(*), max(updated_at), sum(status = 'ok') FROM tracks").fetchone()

@@ -9,10 +9,13 @@ from typing import Any
 
 import pytest
 
-from app.gui import Player
+from app.gui import Player, open_player
 from engine.demo import bundled_demo
+from engine.store import open_db
+from engine.store.db import transaction
 from engine.store.plays import list_plays
-from engine.store.tracks import add_tracks
+from engine.store.scanning import set_status
+from engine.store.tracks import add_tracks, missing_count
 from tests.app.conftest import WAIT_MS
 
 
@@ -98,3 +101,35 @@ def test_picking_a_song_whose_file_is_gone_leaves_the_playing_song_alone(
     assert list_plays(player.db) == [], "nothing ended"
     assert player.window.status_text.text() == "Cannot play “Gone”: the file is missing."
     qtbot.waitUntil(lambda: gone not in c.tracks, timeout=WAIT_MS)
+
+
+def test_songs_missing_one_after_another_stop_the_player(qtbot: Any, db_path: Path, tmp_path: Path) -> None:
+    """The music's drive is unplugged: three missing songs, then a stop, not the whole library passed over."""
+    db = open_db(db_path)
+    (folder,) = {str(Path(p).parent) for (p,) in db.execute("SELECT path FROM tracks")}
+    music = tmp_path / "music"
+    shutil.copytree(folder, music)
+    with transaction(db.conn):
+        db.conn.execute("UPDATE tracks SET path = replace(path, ?, ?)", [folder, str(music)])
+    db.close()
+    player = open_player(db_path, [], mpris=False, scan=False, exploration=0.0)
+    qtbot.addWidget(player.window)
+    try:
+        c = player.controller
+        c.play()
+        qtbot.waitUntil(c.is_playing, timeout=WAIT_MS)
+        messages: list[str] = []
+        c.message.connect(messages.append)
+        shutil.rmtree(music)
+        c.next()
+        qtbot.waitUntil(lambda: any("3 songs in a row are missing" in m for m in messages), timeout=WAIT_MS)
+        assert c.now is None and not c.is_playing()
+        assert [p["ended"] for p in list_plays(player.db)] == ["skip", "error", "error", "error"]
+        assert missing_count(player.db) == 3, "the other songs are left as they were"
+        set_status(player.db, list(c.tracks), "missing")  # what a rescan without the drive finds
+        c.refresh_library()
+        qtbot.waitUntil(lambda: not c.tracks, timeout=WAIT_MS)
+        c.play()
+        assert messages[-1].startswith("None of the 14 songs of your library can be found")
+    finally:
+        player.close()
