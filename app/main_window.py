@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from app.library_scan import LibraryScan
 from app.widgets.library_view import LibraryView
 from app.widgets.now_playing import NowPlaying
 from app.widgets.queue_view import QueueView
+from app.widgets.seek_slider import PAGE_MS, STEP_MS
 from app.widgets.weight_panel import WeightPanel
 
 SEEK_STEP_MS = 10_000
@@ -49,6 +51,15 @@ SHORTCUTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("Learner", "Show weight panel", ("Ctrl+L",), "toggle_panel"),
     ("Library", "Quit", ("Ctrl+Q",), "close"),
 )
+# Keys that are no action of their own: the search box's Return, and QSlider's keys on the position
+# bar, with the steps of SeekSlider.
+WIDGET_KEYS = [
+    ("Search box: play the first hit", "Return"),
+    (f"Position bar: seek {STEP_MS // 1000} s", "Left, Right"),
+    (f"Position bar: seek {3 * STEP_MS // 1000} s", "mouse wheel"),
+    (f"Position bar: seek {PAGE_MS // 1000} s", "Page Up, Page Down"),
+    ("Position bar: to the start / the end", "Home / End"),
+]
 
 
 class MainWindow(QMainWindow):
@@ -165,10 +176,21 @@ class MainWindow(QMainWindow):
         self.statusBar().setToolTip(text)
         self._message_timer.start(self.message_ms)
 
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(what, keys) for Help > Keyboard shortcuts: the window's, then those of the library and
+        the queue, read from their actions so that the list cannot fall behind the bindings."""
+        rows = [(label, ", ".join(keys)) for _, label, keys, _ in SHORTCUTS]
+        for part, view in (("Library", self.library), ("Queue", self.queue)):
+            for action in view.actions_:
+                keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+                if keys:
+                    rows.append((f"{part}: {action.text()}", ", ".join(keys)))
+        rows += WIDGET_KEYS
+        return rows
+
     def show_shortcuts(self) -> None:
-        lines = [
-            f"<tr><td>{label}</td><td><b>{' , '.join(keys)}</b></td></tr>" for _, label, keys, _ in SHORTCUTS
-        ]
+        lines = [f"<tr><td>{html.escape(what)}</td><td><b>{html.escape(keys)}</b></td></tr>"
+                 for what, keys in self.shortcut_rows()]  # fmt: skip
         QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(lines) + "</table>")
 
     def about(self) -> None:

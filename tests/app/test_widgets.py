@@ -418,6 +418,16 @@ def test_a_very_long_title_is_shortened_and_does_not_widen_the_window(
     assert window.windowTitle() == f"{long_title} · Skipwise", "no dash before a missing artist"
 
 
+def test_help_lists_the_keys_of_the_library_and_the_queue_as_they_are_bound(player: Player) -> None:
+    rows = dict(player.window.shortcut_rows())
+    assert rows["Play / pause"] == "Space, Media Play"
+    assert rows["Library: Play next"] == "Ctrl+Return, Ctrl+Enter"
+    assert rows["Library: Add to queue"] == "Shift+Return, Shift+Enter"
+    assert rows["Queue: Play now"] == "Return, Enter"
+    assert rows["Queue: Remove from queue"] == "Del"
+    assert rows["Position bar: seek 15 s"] == "mouse wheel"
+
+
 def test_play_on_an_empty_library_says_where_to_add_music(qtbot: Any, tmp_path: Path) -> None:
     empty = open_player(tmp_path / "empty.db", [], mpris=False, scan=False)
     qtbot.addWidget(empty.window)
