@@ -37,15 +37,18 @@ def format_ms(ms: int) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def _album_key(t: TrackRow) -> tuple[str, str, int]:
-    """Two albums of one name stay apart (by album artist, else artist), each in track order."""
-    return (fold(t.album), fold(t.album_artist or t.artist), t.track_number or 0)
+def _album_key(t: TrackRow) -> tuple[str, str, int, int]:
+    """Two albums of one name stay apart (by album artist, else artist), each in disc and track order.
+
+    Sorting by Artist uses it after the artist: that artist's albums, each in order.
+    """
+    return (fold(t.album), fold(t.album_artist or t.artist), t.disc_number or 0, t.track_number or 0)
 
 
 COLUMNS: tuple[tuple[str, Callable[[TrackRow], Any], Callable[[TrackRow], Any]], ...] = (
     # header, display, sort key
     ("Title", lambda t: t.title, lambda t: fold(t.title)),
-    ("Artist", lambda t: t.artist, lambda t: (fold(t.artist), fold(t.album), t.track_number or 0)),
+    ("Artist", lambda t: t.artist, lambda t: (fold(t.artist), *_album_key(t))),
     ("Album", lambda t: t.album, lambda t: _album_key(t)),
     ("#", lambda t: t.track_number or "", lambda t: t.track_number or 0),
     ("Genre", lambda t: t.genre, lambda t: fold(t.genre)),

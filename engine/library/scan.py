@@ -24,7 +24,7 @@ from engine.analysis.pool import DEFAULT_TIMEOUT_S, AnalysisPool, Job, Outcome
 from engine.features.version import EXTRACTOR_VERSION
 from engine.library.discover import Found, walk
 from engine.library.sniff import HEAD_BYTES, describe_non_audio, has_audio_extension, sniff
-from engine.library.tags import read_tags
+from engine.library.tags import TAGS_VERSION, read_tags
 from engine.store import scanning
 from engine.store.pathcodec import printable
 
@@ -44,6 +44,7 @@ class ScanResult:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    retagged: int = 0  # unchanged files whose tags a newer tag reader read again (features kept)
     missing: int = 0
     analysed: int = 0
     failed: list[Failure] = field(default_factory=list)
@@ -55,6 +56,7 @@ class ScanResult:
             "added": self.added,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "retagged": self.retagged,
             "missing": self.missing,
             "analysed": self.analysed,
             "failed": [{"path": printable(f.path), "reason": f.reason} for f in self.failed],
@@ -102,6 +104,7 @@ class Scanner:
         seen: set[str] = set()
         new_rows: list[dict[str, Any]] = []
         changed: list[tuple[int, dict[str, Any]]] = []
+        retag: list[tuple[int, dict[str, Any]]] = []
         back: list[int] = []
         found = list(walk(roots))
         todo = [f for f in found if not self._unchanged(f, known, result, seen, back)]
@@ -117,6 +120,9 @@ class Scanner:
             old = known.get(f.path)
             if old is None:
                 new_rows.append(row)
+            elif _same_file(old, f) and row["status"] == "ok":
+                retag.append((old.id, row))
+                result.unchanged += 1
             else:
                 changed.append((old.id, row))
             if len(new_rows) >= WRITE_BATCH:
@@ -124,6 +130,7 @@ class Scanner:
                 new_rows.clear()
         result.added += scanning.insert_tracks(self.db, new_rows)
         result.updated += scanning.update_tracks(self.db, changed) + scanning.set_status(self.db, back, "ok")
+        result.retagged = scanning.update_tags(self.db, retag)
         result.missing = 0 if self.cancelled else self._mark_missing(roots, known, seen)
         if self.progress:
             self.progress("stored", result.added + result.updated, result.files)
@@ -138,8 +145,10 @@ class Scanner:
         if f.problem is not None:
             return False
         old = known.get(f.path)
-        if old is None or old.size != f.size or old.mtime != f.mtime:
+        if old is None or not _same_file(old, f):
             return False
+        if old.tags_version < TAGS_VERSION and old.status in ("ok", "missing"):
+            return False  # read by an older tag reader: its tags are read again
         seen.add(f.path)
         result.files += 1
         if old.status == "missing":
@@ -186,6 +195,7 @@ class Scanner:
             "album_artist": tags.album_artist,
             "genre": tags.genre,
             "track_number": tags.track_number,
+            "disc_number": tags.disc_number,
             "year": tags.year,
             "duration_ms": tags.duration_ms,
             "status": "ok",
@@ -193,6 +203,7 @@ class Scanner:
             "format": kind,
             "has_cover": int(tags.has_cover),
             "tag_error": tags.tag_error,
+            "tags_version": TAGS_VERSION,
         }
 
     def _mark_missing(self, roots: list[Path], known: dict[str, scanning.Known], seen: set[str]) -> int:
@@ -225,3 +236,8 @@ class Scanner:
         finally:
             scanning.store_outcomes(self.db, batch, EXTRACTOR_VERSION)
         return done["ok"]
+
+
+def _same_file(old: scanning.Known, f: Found) -> bool:
+    """Whether ``f`` is the file as the database knows it (same size and modification time)."""
+    return old.size == f.size and old.mtime == f.mtime

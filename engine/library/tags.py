@@ -10,6 +10,10 @@ from typing import Any
 import mutagen
 from mutagen import MutagenError
 
+# What read_tags reads. A track stored by an older reader has its tags read again at the next scan,
+# its features kept (the audio did not change). 1: the disc number.
+TAGS_VERSION = 1
+
 MUTAGEN_ERRORS = (
     MutagenError,
     OSError,
@@ -30,6 +34,7 @@ class Tags:
     album_artist: str | None = None
     genre: str | None = None
     track_number: int | None = None
+    disc_number: int | None = None
     year: int | None = None
     duration_ms: int | None = None
     has_cover: bool = False
@@ -45,6 +50,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "album_artist": ("TPE2", "aART", "albumartist", "album artist", "WM/AlbumArtist"),
     "genre": ("TCON", "\xa9gen", "genre", "WM/Genre"),
     "track_number": ("TRCK", "trkn", "tracknumber", "WM/TrackNumber"),
+    "disc_number": ("TPOS", "disk", "discnumber", "WM/PartOfSet"),
     "year": ("TDRC", "TYER", "\xa9day", "date", "year", "WM/Year"),
 }
 _COVER_PREFIXES = ("APIC", "covr", "metadata_block_picture", "WM/Picture")
@@ -78,7 +84,7 @@ def _lookup(tags: Any, keys: tuple[str, ...]) -> str | None:
             value = tags.get(key)
         except (KeyError, ValueError, TypeError):
             continue
-        if isinstance(value, list) and value and isinstance(value[0], tuple):  # MP4 trkn
+        if isinstance(value, list) and value and isinstance(value[0], tuple):  # MP4 trkn, disk
             value = value[0][0]
         text = _text(value)
         if text:
@@ -87,7 +93,7 @@ def _lookup(tags: Any, keys: tuple[str, ...]) -> str | None:
 
 
 def _number(value: str | None) -> int | None:
-    """The first number in a track-number or date tag; None for none or an implausible one."""
+    """The first number in a track-number, disc-number or date tag; None for none or an implausible one."""
     match = _NUMBER.search(value or "")
     if not match or len(match.group()) > _MAX_DIGITS:
         return None
@@ -125,6 +131,7 @@ def read_tags(path: Path) -> Tags:
         album_artist=values["album_artist"],
         genre=values["genre"],
         track_number=_number(values["track_number"]),
+        disc_number=_number(values["disc_number"]),
         year=_number(values["year"]),
         duration_ms=duration_ms,
         has_cover=_cover(audio, tags),

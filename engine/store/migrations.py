@@ -111,4 +111,12 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    # 5: the disc number, and which tag reader stored a track's tags (an older one: read them again)
+    [
+        "ALTER TABLE tracks ADD COLUMN disc_number INTEGER",
+        "ALTER TABLE tracks ADD COLUMN tags_version INTEGER NOT NULL DEFAULT 0",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

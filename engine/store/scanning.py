@@ -14,8 +14,13 @@ from engine.store.db import transaction
 from engine.store.pathcodec import from_db, printable, to_db
 
 TRACK_COLUMNS = (
-    "path", "title", "artist", "album", "album_artist", "genre", "track_number", "year", "duration_ms",
-    "size", "mtime", "status", "error", "format", "has_cover", "tag_error",
+    "path", "title", "artist", "album", "album_artist", "genre", "track_number", "disc_number", "year",
+    "duration_ms", "size", "mtime", "status", "error", "format", "has_cover", "tag_error", "tags_version",
+)  # fmt: skip
+# What a new tag reader refreshes on a file whose audio did not change (its features stay).
+TAG_COLUMNS = (
+    "title", "artist", "album", "album_artist", "genre", "track_number", "disc_number", "year", "has_cover",
+    "tag_error", "tags_version",
 )  # fmt: skip
 
 
@@ -28,18 +33,18 @@ class Known:
     mtime: float | None
     status: str
     error: str | None  # why it cannot be played or analysed (at the current extractor version)
+    tags_version: int = 0  # the tag reader that stored its tags
 
 
 def known_tracks(db: sqlite_utils.Database, version: int) -> dict[str, Known]:
     rows = db.execute(
         """SELECT id, path, size, mtime, status,
-                  coalesce(error, CASE WHEN analysis_error_version >= ? THEN analysis_error END)
+                  coalesce(error, CASE WHEN analysis_error_version >= ? THEN analysis_error END),
+                  tags_version
            FROM tracks""",
         (version,),
     )
-    return {
-        from_db(path): Known(i, size, mtime, status, error) for i, path, size, mtime, status, error in rows
-    }
+    return {from_db(row[1]): Known(row[0], *row[2:]) for row in rows}
 
 
 def insert_tracks(db: sqlite_utils.Database, rows: Iterable[Mapping[str, Any]]) -> int:
@@ -72,6 +77,19 @@ def update_tracks(db: sqlite_utils.Database, rows: Iterable[tuple[int, Mapping[s
             data,
         )
         db.conn.executemany("DELETE FROM features WHERE track_id = ?", [(d[-1],) for d in data])
+    return len(data)
+
+
+def update_tags(db: sqlite_utils.Database, rows: Iterable[tuple[int, Mapping[str, Any]]]) -> int:
+    """Store tags read again by a newer tag reader; the audio is unchanged, so its features stay.
+
+    A track that was missing and is back gets status ``ok`` again.
+    """
+    now = time.time()
+    sets = ", ".join(f"{c} = ?" for c in TAG_COLUMNS)
+    data = [(*(_value(r, c) for c in TAG_COLUMNS), now, track_id) for track_id, r in rows]
+    with transaction(db.conn):
+        db.conn.executemany(f"UPDATE tracks SET {sets}, status = 'ok', updated_at = ? WHERE id = ?", data)
     return len(data)
 
 
@@ -132,11 +150,16 @@ def forget_analysis_errors(db: sqlite_utils.Database) -> int:
     return cur.rowcount
 
 
+EXTRA_TRACK_KEYS = ("album_artist", "genre", "year", "track_number", "disc_number")  # beside the contract's
+
+
 def list_tracks(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     cols = ", ".join(f"features.{n}" for n in FEATURE_NAMES)
     rows = db.execute(
         f"""SELECT tracks.path, tracks.title, tracks.artist, tracks.album, tracks.duration_ms,
-                   tracks.status, coalesce(tracks.error, tracks.analysis_error), features.track_id, {cols}
+                   tracks.status, coalesce(tracks.error, tracks.analysis_error), features.track_id,
+                   tracks.album_artist, tracks.genre, tracks.year, tracks.track_number, tracks.disc_number,
+                   {cols}
             FROM tracks LEFT JOIN features ON features.track_id = tracks.id ORDER BY tracks.path"""
     ).fetchall()
     return [
@@ -148,13 +171,14 @@ def list_tracks(db: sqlite_utils.Database) -> list[dict[str, Any]]:
             "duration": r[4] / 1000.0 if r[4] else None,
             "status": r[5],
             "error": r[6],
-            "features": dict(zip(FEATURE_NAMES, r[8:], strict=True)) if r[7] is not None else {},
+            "features": dict(zip(FEATURE_NAMES, r[13:], strict=True)) if r[7] is not None else {},
+            **dict(zip(EXTRA_TRACK_KEYS, r[8:13], strict=True)),
         }
         for r in rows
     ]
 
 
-_DEFAULTS = {"has_cover": 0, "status": "ok"}
+_DEFAULTS = {"has_cover": 0, "status": "ok", "tags_version": 0}
 
 
 def _value(row: Mapping[str, Any], column: str) -> Any:

@@ -120,15 +120,17 @@ class TrackRow:
     duration_ms: int
     path: str
     album_artist: str = ""
+    disc_number: int | None = None
 
 
 _ROW_SQL = """SELECT id, coalesce(title, ''), coalesce(artist, ''), coalesce(album, ''), coalesce(genre, ''),
-                     year, track_number, coalesce(duration_ms, 0), path, coalesce(album_artist, '')
+                     year, track_number, coalesce(duration_ms, 0), path, coalesce(album_artist, ''),
+                     disc_number
               FROM tracks"""
 
 
 def _row(r: tuple) -> TrackRow:
-    return TrackRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], from_db(r[8]), r[9])
+    return TrackRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], from_db(r[8]), r[9], r[10])
 
 
 def library_rows(db: sqlite_utils.Database) -> list[TrackRow]:

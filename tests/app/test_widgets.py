@@ -71,15 +71,20 @@ def test_the_selection_follows_its_song_through_a_sort_and_a_search(qtbot: Any, 
     assert c.now.track.id == chosen[0]  # type: ignore[union-attr]
 
 
-def test_two_albums_of_one_name_sort_apart_each_in_track_order(qtbot: Any) -> None:
-    def song(i: int, artist: str, album_artist: str, n: int) -> TrackRow:
-        return TrackRow(i, f"{artist} {n}", artist, "Hits", "", None, n, 1000, f"/m/{i}", album_artist)
+def test_albums_of_one_name_sort_apart_each_in_disc_and_track_order(qtbot: Any) -> None:
+    def song(i: int, artist: str, album_artist: str, n: int, disc: int | None = None) -> TrackRow:
+        return TrackRow(i, f"{artist} {n}", artist, "Hits", "", None, n, 1000, f"/m/{i}", album_artist, disc)
 
     model = LibraryModel()
     model.set_tracks([song(1, "Queen", "", 1), song(2, "ABBA", "", 2), song(3, "Queen", "", 2),
-                      song(4, "ABBA", "", 1), song(5, "Guest", "ABBA", 3)])  # fmt: skip
-    model.sort(2, Qt.SortOrder.AscendingOrder)
-    assert [model.track_at(r).id for r in range(5)] == [4, 2, 5, 1, 3]  # type: ignore[union-attr]
+                      song(4, "ABBA", "", 1), song(5, "Guest", "ABBA", 3),
+                      song(6, "Yes", "", 1, disc=2), song(7, "Yes", "", 2, disc=1),
+                      song(8, "Yes", "", 1, disc=1)])  # fmt: skip
+    for column in (1, 2):  # by artist, by album
+        model.sort(column, Qt.SortOrder.AscendingOrder)
+        order = [model.track_at(r).id for r in range(8)]  # type: ignore[union-attr]
+        assert order[-3:] == [8, 7, 6], "disc 1 tracks 1 and 2, then disc 2"
+    assert order[:5] == [4, 2, 5, 1, 3]
 
 
 def test_dragging_in_the_queue_pins_and_delete_removes(qtbot: Any, player: Player) -> None:

@@ -19,7 +19,7 @@ import sqlite_utils
 
 from engine.features.version import EXTRACTOR_VERSION
 from engine.library.scan import Scanner
-from engine.store.db import open_db
+from engine.store.db import open_db, transaction
 from engine.store.pathcodec import from_db
 from engine.store.scanning import list_tracks
 from tests.engine.corpus import FORMATS, make_audio
@@ -39,7 +39,10 @@ def formats(tmp_path_factory: pytest.TempPathFactory) -> Path:
         make_audio(
             folder / f"{i:02d} - Tone_{fmt}.{fmt}",
             freq=220 + 40 * i,
-            tags={"title": f"Tone {fmt}", "artist": "Sine Band", "album": "Tones", "track": str(i + 1)},
+            tags={
+                "title": f"Tone {fmt}", "artist": "Sine Band", "album": "Tones", "track": str(i + 1),
+                "disc": f"{1 + i % 2}/2",
+            },
         )
     return folder
 
@@ -52,6 +55,8 @@ def test_every_format_is_found_and_tagged(formats: Path, db: sqlite_utils.Databa
     for fmt in ("mp3", "flac", "ogg", "opus", "m4a", "wma"):
         t = tracks[f".{fmt}"]
         assert (t["title"], t["artist"], t["album"]) == (f"Tone {fmt}", "Sine Band", "Tones")
+        i = list(FORMATS).index(fmt)
+        assert (t["track_number"], t["disc_number"]) == (i + 1, 1 + i % 2)
         assert t["duration"] == pytest.approx(3.0, abs=0.1)
     assert tracks[".wav"]["title"] == "Tone wav", "untagged files are titled from the file name"
 
@@ -63,6 +68,22 @@ def test_a_file_named_twice_is_one_track(formats: Path, db: sqlite_utils.Databas
     assert (result.files, result.added, result.failed) == (8, 8, [])
     again = _scanner(db).scan([one, formats])
     assert (again.files, again.unchanged) == (8, 8)
+
+
+def test_tags_stored_by_an_older_reader_are_read_again_and_the_features_kept(
+    formats: Path, db: sqlite_utils.Database
+) -> None:
+    assert _scanner(db).scan([formats]).analysed == 8
+    features = db.execute("SELECT * FROM features ORDER BY track_id").fetchall()
+    discs = {t["path"]: t["disc_number"] for t in list_tracks(db)}
+    assert set(discs.values()) == {1, 2, None}, "the wav file has no tags"
+    with transaction(db.conn):  # as an older Skipwise stored them: no disc numbers
+        db.conn.execute("UPDATE tracks SET tags_version = 0, disc_number = NULL")
+    again = _scanner(db).scan([formats])
+    assert (again.files, again.unchanged, again.retagged, again.updated, again.analysed) == (8, 8, 8, 0, 0)
+    assert db.execute("SELECT * FROM features ORDER BY track_id").fetchall() == features, "not analysed again"
+    assert {t["path"]: t["disc_number"] for t in list_tracks(db)} == discs
+    assert _scanner(db).scan([formats]).retagged == 0, "once"
 
 
 def test_two_scans_started_together_on_a_new_library_both_finish(formats: Path, tmp_path: Path) -> None:
