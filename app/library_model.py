@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from app.persistent_rows import follow_rows
 from engine.store.tracks import TrackRow
 
 Index = QModelIndex | QPersistentModelIndex
@@ -139,22 +140,11 @@ class LibraryModel(QAbstractTableModel):
         return self._all
 
     def _relayout(self) -> None:
-        """Rows re-filtered and re-sorted; the selection and current row follow their songs.
-
-        A view keeps its selection as persistent indexes: each one is moved to
-        the new row of the song it was on, or dropped when the search hides
-        that song, so Enter never plays whatever song slid into its row.
-        """
+        """Rows re-filtered and re-sorted; the selection and current row follow their songs."""
         self.layoutAboutToBeChanged.emit()
-        kept = self.persistentIndexList()
-        songs = [self._rows[i.row()].id if 0 <= i.row() < len(self._rows) else None for i in kept]
+        before = [t.id for t in self._rows]
         self._rows = self._select()
-        where = {t.id: r for r, t in enumerate(self._rows)}
-        moved = [
-            self.index(where[song], i.column()) if song in where else QModelIndex()
-            for song, i in zip(songs, kept, strict=True)
-        ]
-        self.changePersistentIndexList(kept, moved)
+        follow_rows(self, before, [t.id for t in self._rows])
         self.layoutChanged.emit()
 
     def _select(self) -> list[TrackRow]:

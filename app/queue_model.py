@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelInd
 from PySide6.QtGui import QColor
 
 from app.controller import PlayerController, QueueRow
+from app.persistent_rows import follow_rows
 
 Index = QModelIndex | QPersistentModelIndex
 MIME = "application/x-skipwise-queue-rows"
@@ -52,9 +53,12 @@ class QueueModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        self.beginResetModel()
+        """The queue as the controller has it now; a selected song stays selected wherever it moved."""
+        self.layoutAboutToBeChanged.emit()
+        before = [r.track.id for r in self._rows]
         self._rows = self.controller.queue_rows()
-        self.endResetModel()
+        follow_rows(self, before, [r.track.id for r in self._rows])
+        self.layoutChanged.emit()
 
     def row(self, i: int) -> QueueRow | None:
         return self._rows[i] if 0 <= i < len(self._rows) else None

@@ -140,6 +140,20 @@ def test_a_reload_keeps_the_selection_and_keypad_enter_works_everywhere(qtbot: A
     qtbot.waitUntil(lambda: c.now.track.id == chosen[1], timeout=WAIT_MS)  # type: ignore[union-attr]
 
 
+def test_the_queue_selection_follows_its_songs_when_the_queue_changes(player: Player) -> None:
+    c = player.controller
+    view = player.window.queue
+    only = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    view.table.selectionModel().select(view.model.index(5, 0), only)
+    chosen = c.session.upcoming[5]
+    c.move_in_queue([5], 0)  # a drag to the top
+    assert view.selected_rows() == [0] and view.model.row(0).track.id == chosen  # type: ignore[union-attr]
+    c.remove_from_queue([3])  # another song goes: still the same one selected
+    assert [view.model.row(r).track.id for r in view.selected_rows()] == [chosen]  # type: ignore[union-attr]
+    c.remove_from_queue([0])  # the selected song goes: nothing selected, no neighbour by accident
+    assert view.selected_rows() == []
+
+
 def test_play_next_and_add_to_queue_from_the_library(player: Player) -> None:
     c = player.controller
     lib = player.window.library
