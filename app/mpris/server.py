@@ -37,6 +37,8 @@ PRIMARY_OWNER = 1
 ERR_UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod"
 ERR_UNKNOWN_PROPERTY = "org.freedesktop.DBus.Error.UnknownProperty"
 ERR_INVALID_ARGS = "org.freedesktop.DBus.Error.InvalidArgs"
+ERR_READ_ONLY = "org.freedesktop.DBus.Error.PropertyReadOnly"
+WRITABLE = {(spec.PLAYER_IFACE, "Volume"), (spec.PLAYER_IFACE, "Rate")}  # the rest are read-only
 ERR_NOT_SUPPORTED = "org.freedesktop.DBus.Error.NotSupported"
 ERR_FAILED = "org.freedesktop.DBus.Error.Failed"
 
@@ -146,6 +148,8 @@ class MprisServer(QObject):
             return new_method_return(msg, "s", (spec.INTROSPECTION,))
         if member == "Ping":
             return new_method_return(msg)
+        if member == "GetMachineId" and iface in (spec.PEER_IFACE, None):
+            return new_method_return(msg, "s", (_machine_id(),))
         if iface in (spec.ROOT_IFACE, None) and member in ("Raise", "Quit"):
             (self.raise_window if member == "Raise" else self.quit_app)()
             return new_method_return(msg)
@@ -200,8 +204,12 @@ class MprisServer(QObject):
                 if float(value) == 0.0:
                     self.controller.pause()  # the spec: a rate of 0 acts as Pause
                 # the only other rate is 1.0; the spec says to ignore the rest
-            else:
+            elif (iface, name) in WRITABLE:
                 raise _CallError(ERR_INVALID_ARGS, f"{iface}.{name} cannot be set to a {sig!r}")
+            elif name in self._interface(iface):
+                raise _CallError(ERR_READ_ONLY, f"{iface}.{name} is read-only")
+            else:
+                raise _CallError(ERR_UNKNOWN_PROPERTY, f"no property {iface}.{name}")
             return new_method_return(msg)
         raise _CallError(ERR_UNKNOWN_METHOD, f"no method {spec.PROPS_IFACE}.{member}")
 
@@ -257,3 +265,16 @@ def _args(msg: Message, signature: str) -> tuple:
     if got != signature:
         raise _CallError(ERR_INVALID_ARGS, f"expected arguments of type {signature!r}, got {got!r}")
     return msg.body
+
+
+def _machine_id() -> str:
+    """This machine's D-Bus id (``org.freedesktop.DBus.Peer.GetMachineId``, which every object answers)."""
+    for path in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+        try:
+            with open(path, encoding="ascii") as f:
+                text = f.read().strip()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if text:
+            return text
+    raise _CallError(ERR_FAILED, "this machine has no machine id")

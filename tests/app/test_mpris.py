@@ -23,6 +23,7 @@ from tests.app.test_player_e2e import assert_queue_follows_new_scores
 
 PLAYER = DBusAddress(spec.OBJECT_PATH, bus_name=spec.BUS_NAME, interface=spec.PLAYER_IFACE)
 PROPS = DBusAddress(spec.OBJECT_PATH, bus_name=spec.BUS_NAME, interface=spec.PROPS_IFACE)
+PEER = DBusAddress(spec.OBJECT_PATH, bus_name=spec.BUS_NAME, interface=spec.PEER_IFACE)
 
 
 @pytest.fixture
@@ -230,6 +231,28 @@ def test_seek_past_the_end_is_next_rate_zero_pauses_and_bad_arguments_get_an_err
         wait(qtbot, client.call(PROPS, "Set", "ssv", spec.PLAYER_IFACE, "Rate", ("d", 0.0)))
         qtbot.waitUntil(lambda: not c.is_playing(), timeout=WAIT_MS)
         assert c.now is not None, "paused, not stopped"
+        with pytest.raises(DBusErrorResponse, match="PropertyReadOnly"):
+            wait(qtbot, client.call(PROPS, "Set", "ssv", spec.PLAYER_IFACE, "CanPlay", ("b", False)))
+        with pytest.raises(DBusErrorResponse, match="UnknownProperty"):
+            wait(qtbot, client.call(PROPS, "Set", "ssv", spec.PLAYER_IFACE, "Karaoke", ("b", True)))
+        with pytest.raises(DBusErrorResponse, match="InvalidArgs"):
+            wait(qtbot, client.call(PROPS, "Set", "ssv", spec.PLAYER_IFACE, "Volume", ("s", "loud")))
+    finally:
+        client.close()
+
+
+def test_the_player_object_answers_peer_get_machine_id(qtbot: Any, bus_player: Player) -> None:
+    """The D-Bus spec: every object answers org.freedesktop.DBus.Peer, which the introspection lists."""
+    client = Client()
+    try:
+        assert "GetMachineId" in spec.INTROSPECTION
+        files = [Path(p) for p in ("/etc/machine-id", "/var/lib/dbus/machine-id") if Path(p).is_file()]
+        if files:
+            (machine_id,) = wait(qtbot, client.call(PEER, "GetMachineId"))
+            assert machine_id == files[0].read_text().strip()
+        else:
+            with pytest.raises(DBusErrorResponse, match="Failed"):
+                wait(qtbot, client.call(PEER, "GetMachineId"))
     finally:
         client.close()
 
