@@ -27,6 +27,7 @@ from engine.learner.profile import Mode
 from engine.listening import EventReport, ListeningSession
 from engine.queue.upcoming import Move
 from engine.store.plays import resume_point
+from engine.store.profiles import undone_what
 from engine.store.scanning import set_status
 from engine.store.tracks import TrackRow, missing_count, track_row
 
@@ -252,10 +253,10 @@ class PlayerController(QObject):
     # -------------------------------------------------------------------- profile
 
     def undo(self) -> bool:
-        done = self.session.undo()
-        if done:
-            self._profile_changed("Undid the last update.")
-        return done
+        undid = self.session.undo()
+        if undid is not None:
+            self._profile_changed(f"Undid {undone_what(undid)}.")
+        return undid is not None
 
     def reset(self) -> None:
         self.session.reset()

@@ -27,7 +27,7 @@ from engine.queue.ranker import DEFAULT_EXPLORATION, Ranker, Ranking
 from engine.queue.upcoming import Entry, Move, UpcomingQueue
 from engine.store import heartbeat
 from engine.store.plays import PlayRecord, insert_play
-from engine.store.profiles import load_profile, save_profile, undo_last
+from engine.store.profiles import load_profile, save_profile, undo_last, undo_preview
 from engine.store.queue_pins import load_pins, save_pins
 from engine.store.tracks import LibraryArrays
 
@@ -213,13 +213,13 @@ class ListeningSession:
         """Track ids of the upcoming queue, front first."""
         return [int(self.library.ids[i]) for i in self.queue.songs]
 
-    def undo(self) -> bool:
-        """Undo the last update (restore the previous snapshot)."""
+    def undo(self) -> str | None:
+        """Restore the snapshot before the newest; what was undone ("update", "reset"...), or None."""
         loaded = undo_last(self.db)
         if loaded is None:
-            return False
+            return None
         self.learner.profile = loaded.profile
-        return True
+        return loaded.undid
 
     def reset(self) -> None:
         """Back to the prior; the old snapshots stay, so a reset can be undone."""
@@ -227,7 +227,17 @@ class ListeningSession:
         save_profile(self.db, self.learner.profile, "reset")
 
     def set_mode(self, mode: Mode) -> None:
-        self.learner.profile = self.learner.profile.with_mode(mode)
+        """Switch float32 / INT8. Switching straight back, with nothing learned in between, undoes
+        the first switch, so the weights are exactly as they were (quantising rounds them) and
+        the undo history does not fill with switches."""
+        before = self.learner.profile
+        preview = undo_preview(self.db)
+        if preview is not None:
+            reason, earlier = preview
+            if reason == f"mode:{before.mode}" and earlier.mode == mode and earlier.steps == before.steps:
+                self.learner.profile = undo_last(self.db).profile  # type: ignore[union-attr]
+                return
+        self.learner.profile = before.with_mode(mode)
         save_profile(self.db, self.learner.profile, f"mode:{mode}")
 
     def export_profile(self, path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.cli.common import RIVER_HINT, CliError, print_json, river_installed, whole
+from engine.sim.bench_listeners import UNTUNED_SEED, bench_listeners
 from engine.sim.runner import WARMUP_EVENTS
 
 # Benchmarks of the faces built on the engine (the window's `bench gui`) register here from
@@ -35,7 +36,10 @@ def register(sub: Any, extensions: Sequence[Extension] = ()) -> None:
         type=whole(0),
         default=None,
         metavar="S",
-        help="listener seed of the first generated listener (default: the first seed nobody tuned on)",
+        help=(
+            f"listener seed of the first generated listener (default {UNTUNED_SEED}, the set docs/model.md "
+            "reports; seeds from 12000 on have not been looked at)"
+        ),
     )
     listeners.add_argument("--no-builtins", action="store_true", help="only the generated listeners")
     listeners.add_argument(
@@ -85,7 +89,6 @@ def run_learner(args: argparse.Namespace) -> int:
 def run_listeners(args: argparse.Namespace) -> int:
     _need_river("bench listeners")
     from engine.cli.common import CliError, Progress
-    from engine.sim.bench_listeners import UNTUNED_SEED, bench_listeners
     from engine.sim.listener_spec import builtin_names
 
     if args.untuned < 0 or (args.no_builtins and args.untuned == 0):

@@ -14,7 +14,7 @@ from engine.cli.common import CliError, add_db_option, db_from, db_path, print_j
 from engine.learner.params import GROUPS, LABELS
 from engine.learner.profile import Profile, ProfileError
 from engine.store.player_lock import running_player
-from engine.store.profiles import load_profile, save_profile, undo_last
+from engine.store.profiles import load_profile, save_profile, undo_last, undone_what
 
 
 def register(sub: Any) -> None:
@@ -114,7 +114,7 @@ def undo_cmd(args: argparse.Namespace) -> int:
     loaded = undo_last(db_from(args, must_exist=True))
     if loaded is None:
         raise CliError("nothing to undo")
-    print(f"restored the profile after {loaded.profile.steps} updates")
+    print(f"undid {undone_what(loaded.undid)}: the profile is back at {loaded.profile.steps} updates")
     return 0
 
 

@@ -10,7 +10,7 @@ overwritten and never silently used.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlite_utils
 
@@ -25,6 +25,7 @@ class Loaded:
     profile: Profile
     snapshot_id: int | None
     problems: list[str] = field(default_factory=list)
+    undid: str = ""  # after undo_last: why the snapshot it dropped was saved ("update", "mode:int8"...)
 
 
 def save_profile(db: sqlite_utils.Database, profile: Profile, reason: str = "update") -> int:
@@ -73,20 +74,45 @@ def undo_last(db: sqlite_utils.Database) -> Loaded | None:
     None (and nothing changed) when there is nothing to go back to. Damaged
     snapshots are skipped, never deleted: they stay for inspection.
     """
-    usable: list[int] = []
+    usable = _two_newest_usable(db)
+    if len(usable) < 2:
+        return None
+    with transaction(db.conn):
+        db.conn.execute("DELETE FROM profile_snapshots WHERE id = ?", (usable[0]["id"],))
+    loaded = load_profile(db)
+    return None if loaded is None else replace(loaded, undid=usable[0]["reason"])
+
+
+def undo_preview(db: sqlite_utils.Database) -> tuple[str, Profile] | None:
+    """What undo_last would drop (its reason) and bring back, changing nothing."""
+    usable = _two_newest_usable(db)
+    return (usable[0]["reason"], _check(usable[1])) if len(usable) == 2 else None
+
+
+def _two_newest_usable(db: sqlite_utils.Database) -> list[dict]:
+    """The newest two snapshots that check out (damaged ones are passed over), newest first."""
+    usable: list[dict] = []
     for row in db.query("SELECT * FROM profile_snapshots ORDER BY id DESC"):
         try:
             _check(row)
         except ProfileError:
             continue
-        usable.append(row["id"])
+        usable.append(row)
         if len(usable) == 2:
             break
-    if len(usable) < 2:
-        return None
-    with transaction(db.conn):
-        db.conn.execute("DELETE FROM profile_snapshots WHERE id = ?", (usable[0],))
-    return load_profile(db)
+    return usable
+
+
+def undone_what(reason: str) -> str:
+    """What undoing a snapshot saved for ``reason`` takes back, in words: "the reset"."""
+    if reason == "update":
+        return "the last update"
+    if reason.startswith("mode:"):
+        return f"the switch to {reason.removeprefix('mode:')} mode"
+    return f"the {reason}"
+
+
+
 
 
 def snapshot_count(db: sqlite_utils.Database) -> int:

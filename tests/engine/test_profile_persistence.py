@@ -345,8 +345,31 @@ def test_undo_through_the_session(db: sqlite_utils.Database) -> None:
     before = session.learner.weights.copy()
     session.record(PlayRecord(ids[3], "s", 1_767_600_000.0, 9.0, 2_000, 2_000, 200_000, "skip"))
     assert not np.array_equal(session.learner.weights, before)
-    assert session.undo()
+    assert session.undo() == "update"
     np.testing.assert_array_equal(session.learner.weights, before)
+    session.reset()
+    assert session.undo() == "reset"
+
+
+def test_int8_on_and_straight_off_gives_back_the_exact_weights_and_no_history(
+    db: sqlite_utils.Database,
+) -> None:
+    ids = fill_library(db, 50)
+    session = ListeningSession(db, rng=np.random.default_rng(0))
+    session.record(PlayRecord(ids[3], "s", 1_767_600_000.0, 9.0, 2_000, 2_000, 200_000, "skip"))
+    trained = session.learner.weights.copy()
+    snapshots = snapshot_count(db)
+    for _ in range(3):
+        session.set_mode("int8")
+        assert session.learner.mode == "int8" and not np.array_equal(session.learner.weights, trained)
+        session.set_mode("float32")
+    np.testing.assert_array_equal(session.learner.weights, trained)
+    assert snapshot_count(db) == snapshots and session.undo() == "update", "the update is next to undo"
+    session.set_mode("int8")
+    session.record(PlayRecord(ids[4], "s", 1_767_600_100.0, 9.0, 2_000, 2_000, 200_000, "skip"))
+    session.set_mode("float32")  # learned in INT8 in between: a switch of its own, kept
+    assert session.learner.mode == "float32" and snapshot_count(db) == snapshots - 1 + 3
+    assert session.undo() == "mode:float32"
 
 
 @pytest.mark.parametrize(
