@@ -175,7 +175,8 @@ class PlayerController(QObject):
             self.volumeChanged.emit(volume)
 
     def volume(self) -> float:
-        return self.audio.volume()
+        """0 to 1, to three decimals: Qt keeps a float32, and 0.37 should read 0.37, not 0.3700000047."""
+        return round(self.audio.volume(), 3)
 
     def position(self) -> int:
         return self.audio.position() if self.now is not None else 0

@@ -114,15 +114,17 @@ class WeightPanel(QWidget):
             self.status.setText("Nothing to undo.")
 
     def ask_reset(self) -> None:
+        no = QMessageBox.StandardButton.No
         answer = QMessageBox.question(
-            self, "Reset the profile", "Start again from the prior? Undo brings the current profile back."
-        )
+            self, "Reset the profile", "Start again from the prior? Undo brings the current profile back.",
+            QMessageBox.StandardButton.Yes | no, no,
+        )  # fmt: skip
         if answer == QMessageBox.StandardButton.Yes:
             self.controller.reset()
 
     def ask_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export profile", "skipwise-profile.json", "JSON (*.json)"
+            self, "Export profile", str(Path.home() / "skipwise-profile.json"), "JSON (*.json)"
         )
         if path:
             self.export_to(Path(path))

@@ -124,8 +124,9 @@ def test_volume_seek_and_pause_from_the_bus(qtbot: Any, bus_player: Player) -> N
     c = bus_player.controller
     client = Client()
     try:
-        wait(qtbot, client.call(PROPS, "Set", "ssv", spec.PLAYER_IFACE, "Volume", ("d", 0.25)))
-        assert c.volume() == pytest.approx(0.25)
+        wait(qtbot, client.call(PROPS, "Set", "ssv", spec.PLAYER_IFACE, "Volume", ("d", 0.37)))
+        ((_, volume),) = wait(qtbot, client.call(PROPS, "Get", "ss", spec.PLAYER_IFACE, "Volume"))
+        assert volume == c.volume() == 0.37, "not 0.3700000047, the float32 Qt keeps"
         wait(qtbot, client.call(PLAYER, "Play"))
         qtbot.waitUntil(lambda: c.is_playing() and c.position() >= 300, timeout=WAIT_MS)
         wait(qtbot, client.call(PLAYER, "Seek", "x", 10_000_000))

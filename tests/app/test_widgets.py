@@ -215,9 +215,20 @@ def test_int8_switch_undo_and_reset(qtbot: Any, player: Player) -> None:
     np.testing.assert_array_equal(
         c.session.learner.weights, before_skip, "undone: the weights before the skip"
     )
-    QTimer.singleShot(0, lambda: _answer(QMessageBox.StandardButton.Yes))
+    defaults: list[bool] = []
+
+    def answer_yes() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        defaults.append(box.defaultButton() is box.button(QMessageBox.StandardButton.No))
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    QTimer.singleShot(0, answer_yes)
     panel.reset.click()
     assert c.session.learner.profile.steps == 0
+    assert defaults == [True], "Enter on the question keeps the profile"
+    panel.undo.click()
+    assert player.window.status_text.text() == "Undid the reset."
 
 
 def test_export_import_and_a_bad_file_changes_nothing(qtbot: Any, player: Player, tmp_path: Path) -> None:
