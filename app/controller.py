@@ -52,7 +52,7 @@ class PlayerController(QObject):
     seeked = Signal(int)
     queueChanged = Signal()
     learned = Signal(object)  # EventReport of a play that trained the learner
-    profileChanged = Signal()
+    profileChanged = Signal(str)  # why: "undo", "reset", "mode" or "import"
     libraryChanged = Signal()
     volumeChanged = Signal(float)
     message = Signal(str)
@@ -256,17 +256,17 @@ class PlayerController(QObject):
     def undo(self) -> bool:
         undid = self.session.undo()
         if undid is not None:
-            self._profile_changed(f"Undid {undone_what(undid)}.")
+            self._profile_changed("undo", f"Undid {undone_what(undid)}.")
         return undid is not None
 
     def reset(self) -> None:
         self.session.reset()
-        self._profile_changed("The profile is back at the prior (Undo brings the old one back).")
+        self._profile_changed("reset", "The profile is back at the prior (Undo brings the old one back).")
 
     def set_mode(self, mode: Mode) -> None:
         if mode != self.session.learner.mode:
             self.session.set_mode(mode)
-            self._profile_changed(f"The learner now runs in {mode} mode.")
+            self._profile_changed("mode", f"The learner now runs in {mode} mode.")
 
     def export_profile(self, path: Path) -> None:
         self.session.export_profile(path)
@@ -275,11 +275,11 @@ class PlayerController(QObject):
     def import_profile(self, path: Path) -> None:
         """Raises ProfileError (and changes nothing) when the file is not a valid profile."""
         self.session.import_profile(path)
-        self._profile_changed(f"Imported the profile from {path}.")
+        self._profile_changed("import", f"Imported the profile from {path}.")
 
-    def _profile_changed(self, text: str) -> None:
+    def _profile_changed(self, why: str, text: str) -> None:
         self.moves = {m.song: m for m in self.session.rerank()}
-        self.profileChanged.emit()
+        self.profileChanged.emit(why)
         self.queueChanged.emit()
         self.message.emit(text)
 

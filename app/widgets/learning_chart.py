@@ -37,22 +37,46 @@ class LearningChart(QChartView):
         super().__init__(chart, parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(170)
-        self._right: deque[bool] = deque(maxlen=ACCURACY_WINDOW)
-        self.count = 0
+        # (the profile's update number, loss, whether the guess was right), oldest first
+        self._points: deque[tuple[int, float, bool]] = deque(maxlen=HISTORY)
         self._x_axis_range()
 
-    def add(self, update: Update) -> None:
-        self.count += 1
-        self._right.append((update.p >= 0.5) == (update.target >= 0.5))
-        self.loss.append(self.count, min(update.loss, 1.5))
-        self.accuracy.append(self.count, sum(self._right) / len(self._right))
+    @property
+    def count(self) -> int:
+        """The update number of the newest point (0: none yet)."""
+        return self._points[-1][0] if self._points else 0
+
+    def add(self, update: Update, step: int) -> None:
+        """``update`` took the profile to ``step`` updates."""
+        self._points.append((step, min(update.loss, 1.5), (update.p >= 0.5) == (update.target >= 0.5)))
+        self.loss.append(step, self._points[-1][1])
+        self.accuracy.append(step, self.recent_accuracy() or 0.0)
         for s in (self.loss, self.accuracy):
             if s.count() > HISTORY:
                 s.removePoints(0, s.count() - HISTORY)
         self._x_axis_range()
 
+    def keep_up_to(self, step: int) -> None:
+        """Drop the points after update ``step`` (an undo took them back; a reset takes all)."""
+        if self.count <= step:
+            return
+        while self._points and self._points[-1][0] > step:
+            self._points.pop()
+        self.loss.removePoints(len(self._points), self.loss.count() - len(self._points))
+        self.accuracy.removePoints(len(self._points), self.accuracy.count() - len(self._points))
+        self._x_axis_range()
+
+    def clear(self) -> None:
+        """Another profile (a reset, an import): none of the points are its history."""
+        self._points.clear()
+        self.loss.clear()
+        self.accuracy.clear()
+        self._x_axis_range()
+
     def recent_accuracy(self) -> float | None:
-        return sum(self._right) / len(self._right) if self._right else None
+        recent = [right for _, _, right in list(self._points)[-ACCURACY_WINDOW:]]
+        return sum(recent) / len(recent) if recent else None
 
     def _x_axis_range(self) -> None:
-        self.x_axis.setRange(max(1, self.count - HISTORY + 1), max(self.count, 10))
+        first = self._points[0][0] if self._points else 1
+        self.x_axis.setRange(first, max(self.count, first + 9))

@@ -74,15 +74,21 @@ class WeightPanel(QWidget):
         self.on_profile_changed()
 
     def on_learned(self, report: EventReport) -> None:
-        for update in report.updates:
-            self.chart.add(update)
+        steps = self.controller.session.learner.profile.steps
+        for i, update in enumerate(report.updates):
+            self.chart.add(update, steps - len(report.updates) + 1 + i)
         delta = report.updates[-1].after - report.updates[0].before
         self.tree.show_profile(self.controller.session.learner.profile, delta)
         self._show_status(report)
         self.show_reasons()
 
-    def on_profile_changed(self) -> None:
+    def on_profile_changed(self, why: str = "") -> None:
+        """``why``: "undo" (the chart drops what was undone), "reset" or "import" (it starts again)."""
         profile = self.controller.session.learner.profile
+        if why in ("reset", "import"):
+            self.chart.clear()
+        elif why == "undo":
+            self.chart.keep_up_to(profile.steps)
         self.int8.blockSignals(True)
         self.int8.setChecked(profile.mode == "int8")
         self.int8.blockSignals(False)

@@ -211,10 +211,14 @@ def test_int8_switch_undo_and_reset(qtbot: Any, player: Player) -> None:
     c.next()
     trained = c.session.learner.weights.copy()
     assert not np.array_equal(trained, prior)
+    assert panel.chart.count == c.session.learner.profile.steps >= 1, "the chart counts the profile's updates"
     panel.undo.click()
     np.testing.assert_array_equal(
         c.session.learner.weights, before_skip, "undone: the weights before the skip"
     )
+    assert panel.chart.count == 0 and panel.chart.loss.count() == 0, "the undone update left the chart"
+    c.next()  # learn again, so that the reset has something to clear
+    assert panel.chart.count == c.session.learner.profile.steps
     defaults: list[bool] = []
 
     def answer_yes() -> None:
@@ -226,6 +230,8 @@ def test_int8_switch_undo_and_reset(qtbot: Any, player: Player) -> None:
     QTimer.singleShot(0, answer_yes)
     panel.reset.click()
     assert c.session.learner.profile.steps == 0
+    assert panel.chart.count == 0 and panel.chart.recent_accuracy() is None
+    assert "recent guesses" not in panel.status.text()
     assert defaults == [True], "Enter on the question keeps the profile"
     panel.undo.click()
     assert player.window.status_text.text() == "Undid the reset."
