@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.controller import PlayerController
 from app.scan_job import ScanJob
 from engine.library.scan import ScanResult
+from engine.store.pathcodec import printable
 
 REFRESH_EVERY_MS = 5000
 
@@ -67,7 +68,11 @@ class LibraryScan(QObject):
             self._refresh.start()
 
     def _on_done(self, result: ScanResult) -> None:
-        failed = f", {len(result.failed)} could not be used" if result.failed else ""
+        failed = ""
+        if result.failed:
+            first = result.failed[0]
+            where = f"{printable(first.path)}: {first.reason}"
+            failed = f", {len(result.failed)} could not be used (the first: {where})"
         self._finish(
             f"Library: {result.files} files, {result.added} new, {result.missing} missing, "
             f"{result.analysed} analysed{failed}.",

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -29,6 +30,7 @@ from app.widgets.now_playing import NowPlaying
 from app.widgets.queue_view import QueueView
 from app.widgets.seek_slider import PAGE_MS, STEP_MS
 from app.widgets.weight_panel import WeightPanel
+from engine.library.folders import leave_library
 
 SEEK_STEP_MS = 10_000
 VOLUME_STEP = 0.05
@@ -47,6 +49,7 @@ SHORTCUTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("Library", "Search", ("Ctrl+F",), "focus_search"),
     ("Library", "Add music folder…", ("Ctrl+O",), "add_folder"),
     ("Library", "Rescan music folders", ("F5",), "rescan"),
+    ("Library", "Remove a music folder…", (), "remove_folder"),
     ("Learner", "Undo last update", ("Ctrl+Z",), "undo"),
     ("Learner", "Show weight panel", ("Ctrl+L",), "toggle_panel"),
     ("Library", "Quit", ("Ctrl+Q",), "close"),
@@ -158,11 +161,39 @@ class MainWindow(QMainWindow):
             self.add_music_folder(Path(folder))
 
     def add_music_folder(self, folder: Path) -> None:
+        if not folder.is_dir():
+            self.show_message(f"{folder} is not a folder: nothing was added.")
+            return
         if folder not in self.folders:
             self.folders.append(folder)
             if self.on_folders_changed:
                 self.on_folders_changed(self.folders)
         self.rescan()
+
+    def remove_folder(self) -> None:
+        if not self.folders:
+            self.show_message("No music folder to remove.")
+            return
+        names = [str(f) for f in self.folders]
+        name, ok = QInputDialog.getItem(
+            self, "Remove a music folder",
+            "Its songs leave the library (their plays are kept; adding the folder again brings them back):",
+            names, 0, False,
+        )  # fmt: skip
+        if ok:
+            self.remove_music_folder(self.folders[names.index(name)])
+
+    def remove_music_folder(self, folder: Path) -> None:
+        """``folder`` is no longer scanned; its songs leave the library (not its other folders')."""
+        if folder not in self.folders:
+            return
+        self.scan.cancel()  # a scan of the old folder list must not bring them back
+        self.folders.remove(folder)
+        if self.on_folders_changed:
+            self.on_folders_changed(self.folders)
+        gone = leave_library(self.controller.db, folder, self.folders)
+        self.controller.refresh_library()
+        self.show_message(f"Removed {folder}: {gone} song{'s' * (gone != 1)} left the library.")
 
     def rescan(self) -> None:
         if not self.folders:

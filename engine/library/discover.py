@@ -27,6 +27,15 @@ class Found:
     problem: str | None = None
 
 
+def under_any(path: str, roots: list[Path]) -> bool:
+    """Whether ``path`` is one of ``roots`` or inside one of them (by path, not by following links)."""
+    for root in roots:
+        top = os.path.abspath(os.fspath(root))
+        if path == top or path.startswith(os.path.join(top, "")):
+            return True
+    return False
+
+
 def walk(roots: list[Path]) -> Iterator[Found]:
     """Every candidate file under ``roots`` once (directories followed through symlinks once).
 

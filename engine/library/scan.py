@@ -22,7 +22,7 @@ import sqlite_utils
 
 from engine.analysis.pool import DEFAULT_TIMEOUT_S, AnalysisPool, Job, Outcome
 from engine.features.version import EXTRACTOR_VERSION
-from engine.library.discover import Found, walk
+from engine.library.discover import Found, under_any, walk
 from engine.library.sniff import HEAD_BYTES, describe_non_audio, has_audio_extension, sniff
 from engine.library.tags import TAGS_VERSION, read_tags
 from engine.store import scanning
@@ -207,8 +207,7 @@ class Scanner:
         }
 
     def _mark_missing(self, roots: list[Path], known: dict[str, scanning.Known], seen: set[str]) -> int:
-        prefixes = [os.path.join(os.path.abspath(os.fspath(r)), "") for r in roots]
-        under = {p: k for p, k in known.items() if any(p.startswith(x) or p == x[:-1] for x in prefixes)}
+        under = {p: k for p, k in known.items() if under_any(p, roots)}
         gone = [k.id for p, k in under.items() if p not in seen and k.status != "missing"]
         scanning.set_status(self.db, gone, "missing")
         return sum(1 for p, k in under.items() if p not in seen)

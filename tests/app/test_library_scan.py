@@ -54,3 +54,34 @@ def test_a_background_refresh_takes_in_new_tracks_and_features(qtbot: Any, playe
     assert view.model.rowCount() == 1
     with qtbot.assertNotEmitted(c.libraryChanged, wait=200):
         c.refresh_library()  # nothing changed since: nothing reloaded
+
+
+def test_a_music_folder_can_be_removed_and_added_again(qtbot: Any, tmp_path: Path) -> None:
+    songs = sorted(bundled_demo().glob("*.ogg"))
+    folders = [tmp_path / "music", tmp_path / "podcasts"]
+    for folder, picked in zip(folders, (songs[:3], songs[3:5]), strict=True):
+        folder.mkdir()
+        for src in picked:
+            shutil.copyfile(src, folder / src.name)
+    (folders[0] / "notes.mp3").write_text("not audio")
+    player = open_player(tmp_path / "lib.db", [], mpris=False, analyser="tests.engine.analysers:by_name")
+    qtbot.addWidget(player.window)
+    window, c = player.window, player.controller
+    try:
+        window.add_music_folder(tmp_path / "no-such-folder")
+        assert window.folders == []
+        assert window.status_text.text().endswith("is not a folder: nothing was added.")
+        for folder in folders:
+            with qtbot.waitSignal(player.scan.finished, timeout=WAIT_MS):
+                window.add_music_folder(folder)
+        assert len(c.tracks) == 5
+        assert f"1 could not be used (the first: {folders[0] / 'notes.mp3'}: " in window.status_text.text()
+        window.remove_music_folder(folders[1])
+        assert window.folders == [folders[0]] and len(c.tracks) == 3
+        assert window.library.model.rowCount() == 3
+        assert window.status_text.text() == f"Removed {folders[1]}: 2 songs left the library."
+        with qtbot.waitSignal(player.scan.finished, timeout=WAIT_MS):
+            window.add_music_folder(folders[1])
+        assert len(c.tracks) == 5, "back, with their history"
+    finally:
+        player.close()
