@@ -82,33 +82,38 @@ def test_a_db_that_is_a_folder_or_under_a_file_is_an_error(
 
 
 @pytest.mark.skipif(shutil.which("setpriv") is None, reason="needs util-linux setpriv")
-def test_a_read_only_database_is_not_called_damaged() -> None:
-    base = Path(tempfile.mkdtemp(prefix="skipwise-ro-"))  # pytest's tmp_path is private to root
-    folder = base / "shared"
-    folder.mkdir()
-    make = [sys.executable, "-m", "app.launcher", "profile", "reset", "--db", str(folder / "lib.db")]
-    subprocess.run(make, capture_output=True, cwd=ROOT, check=True)  # closed again: no -wal, -shm left
-    os.chmod(base, 0o777)
-    os.chmod(folder, 0o555)
-    os.chmod(folder / "lib.db", 0o444)
-    cmd = [sys.executable, "-m", "app.launcher", "tracks", "--db", str(folder / "lib.db")]
-    if os.geteuid() == 0:  # root writes anywhere: run as nobody
-        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
-    env = {**os.environ, "SKIPWISE_HOME": str(base / "nobody-home"), "PYTHONPATH": str(ROOT)}
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
-    finally:
-        os.chmod(folder, 0o755)
-        shutil.rmtree(base, ignore_errors=True)
-    assert out.returncode == 2, out.stderr
-    assert "its file is read-only" in out.stderr and "not a usable" not in out.stderr
-
-
 def _library(path: Path) -> Path:
     """A real library database, made and closed by another process."""
     make = [sys.executable, "-m", "app.launcher", "profile", "reset", "--db", str(path)]
     subprocess.run(make, capture_output=True, cwd=ROOT, check=True)
     return path
+
+
+def _as_a_user(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """``skipwise ARGS`` as an ordinary user runs it: as nobody when the tests run as root, who may
+    write and enter anything."""
+    cmd = [sys.executable, "-m", "app.launcher", *args]
+    if os.geteuid() == 0:
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+    env = {**os.environ, "SKIPWISE_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+
+
+def test_a_read_only_database_is_not_called_damaged() -> None:
+    base = Path(tempfile.mkdtemp(prefix="skipwise-ro-"))  # pytest's tmp_path is private to root
+    folder = base / "shared"
+    folder.mkdir()
+    _library(folder / "lib.db")  # closed again: no -wal, -shm left
+    os.chmod(base, 0o777)
+    os.chmod(folder, 0o555)
+    os.chmod(folder / "lib.db", 0o444)
+    try:
+        out = _as_a_user("tracks", "--db", str(folder / "lib.db"), home=base / "nobody-home")
+    finally:
+        os.chmod(folder, 0o755)
+        shutil.rmtree(base, ignore_errors=True)
+    assert out.returncode == 2, out.stderr
+    assert "its file is read-only" in out.stderr and "not a usable" not in out.stderr
 
 
 def test_a_busy_database_is_said_to_be_busy(
@@ -145,14 +150,10 @@ def test_a_folder_the_user_may_not_enter_is_a_message_not_a_traceback() -> None:
     locked = base / "locked"
     locked.mkdir(mode=0o700)
     os.chmod(base, 0o755)
-    cmd = [sys.executable, "-m", "app.launcher", "tracks", "--db", str(locked / "lib.db")]
-    if os.geteuid() == 0:  # root enters anything: run as nobody
-        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
-    else:
+    if os.geteuid() != 0:  # as root, _as_a_user runs it as nobody, whom 0700 keeps out
         os.chmod(locked, 0)
-    env = {**os.environ, "SKIPWISE_HOME": str(base / "home"), "PYTHONPATH": str(ROOT)}
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+        out = _as_a_user("tracks", "--db", str(locked / "lib.db"), home=base / "home")
     finally:
         os.chmod(locked, 0o700)
         shutil.rmtree(base, ignore_errors=True)
