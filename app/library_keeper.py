@@ -44,6 +44,7 @@ class LibraryKeeper(QObject):
         self._version = library_version(db)
         self._job: RefreshJob | None = None
         self._again = False
+        self._closed = False
 
     def refresh(self) -> None:
         """Take in what the scanner stored (new tracks, new features), now, on this thread."""
@@ -53,6 +54,8 @@ class LibraryKeeper(QObject):
 
     def refresh_in_background(self) -> None:
         """The same, with the reading done by a worker thread; requests during one run it once more."""
+        if self._closed:
+            return
         if self._job is not None:
             self._again = True
             return
@@ -64,12 +67,17 @@ class LibraryKeeper(QObject):
         job.start()
 
     def wait(self) -> None:
-        """Let a running background refresh finish (the app is closing)."""
+        """Let a running background refresh finish (the app is closing): what it prepared is dropped,
+        as its result may still arrive after the database is closed (a queued signal)."""
         self._again = False
+        self._closed = True
         if self._job is not None:
             self._job.wait()
 
     def _on_prepared(self, prepared: PreparedLibrary) -> None:
+        if self._closed:
+            self._done(None)
+            return
         if prepared.version != self._version:
             changed = self.session.adopt(prepared.snapshot)
             self._take_in(prepared.version, changed, prepared.tracks, prepared.index)

@@ -85,3 +85,11 @@ def test_a_music_folder_can_be_removed_and_added_again(qtbot: Any, tmp_path: Pat
         assert len(c.tracks) == 5, "back, with their history"
     finally:
         player.close()
+
+
+def test_a_refresh_still_running_when_the_window_closes_is_dropped(qtbot: Any, player: Any) -> None:
+    """Its result arrives (a queued signal) after the database is closed: it must not be taken in."""
+    add_tracks(player.db, [{"path": "/music/late.ogg", "title": "Late", "artist": "Slow"}])
+    player.controller.refresh_library_in_background()
+    player.close()  # waits for the refresh thread, then closes the database
+    qtbot.wait(200)  # the result is delivered now; pytest-qt fails the test on an error in the event loop
