@@ -381,8 +381,8 @@ class PlayerController(QObject):
         gone = missing_count(self.db)
         if gone:
             return (
-                f"None of the {gone} songs of your library can be found: is the drive or folder with your "
-                "music there? Library > Rescan (F5) once it is."
+                f"None of the {gone} songs of your library can be found: if they are on a drive, connect it "
+                "and rescan (F5); or add a music folder (Ctrl+O)."
             )
         return "The library is empty: Library > Add music folder… (Ctrl+O)."
 
