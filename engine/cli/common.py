@@ -62,10 +62,17 @@ def real(minimum: float, maximum: float) -> Callable[[str], float]:
     return parse
 
 
+def given_path(text: str) -> Path:
+    """An argparse type: a path that is not empty (``Path("")`` would be the working directory)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path")
+    return Path(text)
+
+
 def add_db_option(parser: Any, help: str | None = None) -> None:
     """``--db PATH``; ``help`` replaces the default text where a missing --db means something else."""
     text = help or f"database (default: {default_db_path()})"
-    parser.add_argument("--db", type=Path, metavar="PATH", help=text)
+    parser.add_argument("--db", type=given_path, metavar="PATH", help=text)
 
 
 def db_path(args: Any) -> Path:

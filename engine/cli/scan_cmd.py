@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from engine.analysis.pool import DEFAULT_TIMEOUT_S, default_workers
-from engine.cli.common import CliError, Progress, add_db_option, db_from, for_terminal, print_json
+from engine.cli.common import CliError, Progress, add_db_option, db_from, for_terminal, given_path, print_json
 from engine.library.scan import Scanner
 from engine.store.pathcodec import printable
 from engine.store.scanning import list_tracks
@@ -16,7 +15,7 @@ from engine.store.scanning import list_tracks
 
 def register(sub: Any) -> None:
     p = sub.add_parser("scan", help="find music in folders, read tags, analyse audio features")
-    p.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
+    p.add_argument("dirs", nargs="+", type=given_path, metavar="DIR")
     add_db_option(p)
     p.add_argument(
         "--workers", type=int, default=None, help=f"analysis processes (default {default_workers()})"

@@ -191,6 +191,8 @@ def test_exporting_the_profile_over_the_database_itself_is_refused(
         (["plays", "--limit", "-1"], "--limit: -1: must be at least 1"),
         (["plays", "--limit", "99999999999999999999999"], "must be at least 1"),
         (["plays", "--limit", "ten"], "'ten' is not a whole number"),
+        (["scan", ""], "argument DIR: an empty path"),
+        (["tracks", "--db", ""], "argument --db: an empty path"),
         (["demo", "--synthetic", "1"], "--synthetic: 1: must be at least 2"),
         (["demo", "--delay", "nan"], "--delay: nan: must be from 0 to 60"),
         (["bench", "listeners", "--events", "50"], "--events: 50: must be at least 101"),
