@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
         """``folder`` is no longer scanned; its songs leave the library (not its other folders')."""
         if folder not in self.folders:
             return
+        scanning = self.scan.running()
         self.scan.cancel()  # a scan of the old folder list must not bring them back
         self.folders.remove(folder)
         if self.on_folders_changed:
@@ -194,6 +195,8 @@ class MainWindow(QMainWindow):
         gone = leave_library(self.controller.db, folder, self.folders)
         self.controller.refresh_library()
         self.show_message(f"Removed {folder}: {gone} song{'s' * (gone != 1)} left the library.")
+        if scanning and self.folders:
+            self.scan.start(self.folders)  # the rest of the scan that was cut short
 
     def rescan(self) -> None:
         if not self.folders:

@@ -87,6 +87,34 @@ def test_a_music_folder_can_be_removed_and_added_again(qtbot: Any, tmp_path: Pat
         player.close()
 
 
+def test_removing_a_folder_during_a_scan_finishes_the_scan_of_the_others(qtbot: Any, tmp_path: Path) -> None:
+    songs = sorted(bundled_demo().glob("*.ogg"))
+    folders = [tmp_path / "music", tmp_path / "podcasts"]
+    for folder, picked in zip(folders, (songs[:3], songs[3:5]), strict=True):
+        folder.mkdir()
+        for src in picked:
+            shutil.copyfile(src, folder / src.name)
+    player = open_player(tmp_path / "lib.db", folders, mpris=False, analyser="tests.engine.analysers:slow")
+    qtbot.addWidget(player.window)
+    try:
+        qtbot.waitUntil(lambda: len(player.controller.tracks) == 5, timeout=WAIT_MS)  # tags in, analysing
+        assert player.scan.running()
+        player.window.remove_music_folder(folders[1])
+        assert len(player.controller.tracks) == 3
+        kept = list(player.controller.tracks)
+        marks = ",".join("?" * len(kept))
+
+        def analysed() -> int:
+            sql = f"SELECT count(*) FROM features WHERE track_id IN ({marks})"
+            return int(player.db.execute(sql, kept).fetchone()[0])
+
+        # the scan that was cut short starts again for the folder that stays, and goes to the end
+        qtbot.waitUntil(lambda: analysed() == 3 and not player.scan.running(), timeout=WAIT_MS)
+        assert len(player.controller.tracks) == 3, "the removed folder's songs stay out"
+    finally:
+        player.close()
+
+
 def test_a_refresh_still_running_when_the_window_closes_is_dropped(qtbot: Any, player: Any) -> None:
     """Its result arrives (a queued signal) after the database is closed: it must not be taken in."""
     add_tracks(player.db, [{"path": "/music/late.ogg", "title": "Late", "artist": "Slow"}])
