@@ -56,13 +56,19 @@ def test_a_background_refresh_takes_in_new_tracks_and_features(qtbot: Any, playe
         c.refresh_library()  # nothing changed since: nothing reloaded
 
 
-def test_a_music_folder_can_be_removed_and_added_again(qtbot: Any, tmp_path: Path) -> None:
+def _two_folders(tmp_path: Path) -> list[Path]:
+    """A music folder of three demo songs and a podcasts folder of two."""
     songs = sorted(bundled_demo().glob("*.ogg"))
     folders = [tmp_path / "music", tmp_path / "podcasts"]
     for folder, picked in zip(folders, (songs[:3], songs[3:5]), strict=True):
         folder.mkdir()
         for src in picked:
             shutil.copyfile(src, folder / src.name)
+    return folders
+
+
+def test_a_music_folder_can_be_removed_and_added_again(qtbot: Any, tmp_path: Path) -> None:
+    folders = _two_folders(tmp_path)
     (folders[0] / "notes.mp3").write_text("not audio")
     player = open_player(tmp_path / "lib.db", [], mpris=False, analyser="tests.engine.analysers:by_name")
     qtbot.addWidget(player.window)
@@ -88,12 +94,7 @@ def test_a_music_folder_can_be_removed_and_added_again(qtbot: Any, tmp_path: Pat
 
 
 def test_removing_a_folder_during_a_scan_finishes_the_scan_of_the_others(qtbot: Any, tmp_path: Path) -> None:
-    songs = sorted(bundled_demo().glob("*.ogg"))
-    folders = [tmp_path / "music", tmp_path / "podcasts"]
-    for folder, picked in zip(folders, (songs[:3], songs[3:5]), strict=True):
-        folder.mkdir()
-        for src in picked:
-            shutil.copyfile(src, folder / src.name)
+    folders = _two_folders(tmp_path)
     player = open_player(tmp_path / "lib.db", folders, mpris=False, analyser="tests.engine.analysers:slow")
     qtbot.addWidget(player.window)
     try:
