@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.learner import model, timeofday
+from engine.features.names import N_FEATURES
+from engine.learner import inputs as col
+from engine.learner import timeofday
 from engine.learner.labels import Kind
 
 LONG_HALF_LIFE_DAYS = 30.0
@@ -24,6 +26,8 @@ RECENT_HOURS = 24.0  # time constant of "heard recently": 0.88 after the 3-hour 
 SESSION_GAP_SECONDS = 30 * 60
 STREAK_CAP = 5
 _TAU = LONG_HALF_LIFE_DAYS * 86400.0 / np.log(2.0)
+# The inputs _song_inputs returns, in its order.
+_SONG_COLUMNS = [col.SONG_AFFINITY, col.HEARD_RECENTLY, col.EARLY_SKIPS, col.LATE_SKIPS]
 
 
 @dataclass
@@ -32,21 +36,21 @@ class Session:
 
     id: str = ""
     last_end: float = -np.inf
-    liked_sum: np.ndarray = field(default_factory=lambda: np.zeros(10))
+    liked_sum: np.ndarray = field(default_factory=lambda: np.zeros(N_FEATURES))
     liked_n: int = 0
-    skipped_sum: np.ndarray = field(default_factory=lambda: np.zeros(10))
+    skipped_sum: np.ndarray = field(default_factory=lambda: np.zeros(N_FEATURES))
     skipped_n: int = 0
     streak: int = 0
 
     def direction(self) -> np.ndarray:
         """Unit vector [shape=(10,)] from skipped towards liked features (zeros if unknown)."""
-        d = np.zeros(10)
+        d = np.zeros(N_FEATURES)
         if self.liked_n:
             d += self.liked_sum / self.liked_n
         if self.skipped_n:
             d -= self.skipped_sum / self.skipped_n
         norm = float(np.linalg.norm(d))
-        return d / norm if norm > 1e-9 else np.zeros(10)
+        return d / norm if norm > 1e-9 else np.zeros(N_FEATURES)
 
 
 class ContextState:
@@ -70,8 +74,9 @@ class ContextState:
         self.artist_skips = np.zeros(n_artists)
         self.artist_time = np.zeros(n_artists)
         self.session = Session()
-        self._X = np.zeros((n, 18), order="F")  # column-major: each input is written in one contiguous pass
-        self._X[:, 0:10] = self.features
+        # column-major: each input is written in one contiguous pass
+        self._X = np.zeros((n, col.N_SONG_INPUTS), order="F")
+        self._X[:, col.FEATURES] = self.features
         # songs with any memory: every other song's song-level inputs are 0 and stay 0 in _X
         self._heard = np.zeros(n, dtype=bool)
 
@@ -98,32 +103,34 @@ class ContextState:
         """
         X = self._X
         affinity, skips = self._artist_inputs(slice(None), now)
-        X[:, 11], X[:, 16] = affinity[self.artist], skips[self.artist]
+        X[:, col.ARTIST_AFFINITY], X[:, col.ARTIST_SKIPS] = affinity[self.artist], skips[self.artist]
         heard = np.flatnonzero(self._heard)
         if len(heard):
-            X[heard, 10], X[heard, 13], X[heard, 14], X[heard, 15] = self._song_inputs(heard, now)
+            for column, values in zip(_SONG_COLUMNS, self._song_inputs(heard, now), strict=True):
+                X[heard, column] = values
         self._session_columns(X, self.features)
         return X
 
     def inputs_one(self, song: int, now: float, hour: float) -> np.ndarray:
         """The model's full input vector for one song [shape=(26,)]."""
-        x = np.empty((1, model.N_INPUTS))
-        x[0, 0:10] = self.features[song]
+        x = np.empty((1, col.N_INPUTS))
+        x[0, col.FEATURES] = self.features[song]
         idx = np.array([song])
-        x[:, 11], x[:, 16] = self._artist_inputs(self.artist[idx], now)
-        x[:, 10], x[:, 13], x[:, 14], x[:, 15] = self._song_inputs(idx, now)
+        x[:, col.ARTIST_AFFINITY], x[:, col.ARTIST_SKIPS] = self._artist_inputs(self.artist[idx], now)
+        for column, values in zip(_SONG_COLUMNS, self._song_inputs(idx, now), strict=True):
+            x[:, column] = values
         self._session_columns(x, self.features[idx])
-        x[0, model.T], x[0, model.C] = timeofday.context(hour)
+        x[0, col.TIME_BINS], x[0, col.HOUR_ANGLE] = timeofday.context(hour)
         return x[0]
 
     def _artist_inputs(self, artists: slice | np.ndarray, now: float) -> tuple[np.ndarray, np.ndarray]:
-        """Artist affinity and skips of artist (inputs 11 and 16) of ``artists``, each [shape=(m,)]."""
+        """Artist affinity and skips of artist of ``artists``, each [shape=(m,)]."""
         decay = np.exp(-(now - self.artist_time[artists]) / _TAU)
         affinity = np.tanh(0.25 * self.artist_affinity[artists] * decay)
         return affinity, -np.expm1(-0.5 * self.artist_skips[artists] * decay)
 
     def _song_inputs(self, songs: np.ndarray, now: float) -> tuple[np.ndarray, ...]:
-        """Song affinity, heard recently, early and late skips (inputs 10, 13, 14, 15) of ``songs``.
+        """Song affinity, heard recently, early and late skips of ``songs`` (the ``_SONG_COLUMNS``).
 
         Each array has shape (m,). "Heard recently" is exp(-hours since played / 24):
         exp(-inf) = 0 for a song never played; like every other memory, "nothing known" is 0.
@@ -138,13 +145,13 @@ class ContextState:
         )
 
     def _session_columns(self, X: np.ndarray, features: np.ndarray) -> None:
-        """Session similarity and skip streak (columns 12, 17) of songs with ``features`` [shape=(m, 10)]."""
+        """Session similarity and skip streak of songs with ``features`` [shape=(m, 10)]."""
         d = self.session.direction()
         if d.any():
-            X[:, 12] = np.clip(features @ d / 3.0, -1.0, 1.0)
+            X[:, col.SESSION_SIMILARITY] = np.clip(features @ d / 3.0, -1.0, 1.0)
         else:
-            X[:, 12] = 0.0
-        X[:, 17] = min(self.session.streak, STREAK_CAP) / STREAK_CAP
+            X[:, col.SESSION_SIMILARITY] = 0.0
+        X[:, col.SKIP_STREAK] = min(self.session.streak, STREAK_CAP) / STREAK_CAP
 
     def record(
         self, song: int, now: float, target: float | None, kind: Kind, *, ended_at: float | None = None

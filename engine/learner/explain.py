@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.features.names import FEATURE_NAMES
+from engine.learner import inputs as col
 from engine.learner import model
 from engine.learner.params import HISTORY_INPUTS, SKIP_INPUTS
 
@@ -42,7 +43,8 @@ def contributions(w: np.ndarray, x: np.ndarray) -> list[Part]:
     Returns 19 parts whose values sum to ``model.logit(w, x)``.
     """
     wm, wh, wk, wt, W = model.blocks(w)
-    f, h, k, t, c = x[model.F], x[model.H], x[model.K], x[model.T], x[model.C]
+    f, h, k = x[col.FEATURES], x[col.HISTORY], x[col.SKIPS]
+    t, c = x[col.TIME_BINS], x[col.HOUR_ANGLE]
     g_mood, g_beh = float(t @ W[:, 0]), float(t @ W[:, 1])
     per_feature = g_mood * wm
     per_feature[model.TIME_FEATURE_IDX] += wt @ c

@@ -1,9 +1,11 @@
 """The learner: River-style ``predict_proba_one`` / ``learn_one`` over a Profile.
 
 >>> import numpy as np
+>>> from engine.learner import inputs
 >>> from engine.learner.learner import Learner
 >>> learner = Learner.from_prior()
->>> x = np.zeros(26); x[18] = 1.0   # a neutral song at 02:00
+>>> x = np.zeros(inputs.N_INPUTS)
+>>> x[inputs.TIME_BINS.start] = 1.0   # a neutral song at 02:00, wholly in the first time bin
 >>> p0 = learner.predict_proba_one(x)
 >>> update = learner.learn_one(x, 0.0)
 >>> learner.predict_proba_one(x) < p0

@@ -1,16 +1,8 @@
 """The forward and backward pass of the 42-parameter model.
 
-Inputs for one song in one context, a flat vector ``x`` [shape=(26,)]:
-
-=====  ==  =============================================================
-0:10   f   frozen audio features, z-scored against the library
-10:14  h   history: song affinity, artist affinity, session similarity,
-           heard recently
-14:18  k   skip memory: early skips of the song, late skips, skips of the
-           artist, session skip streak
-18:24  t   time of day as soft membership of six 4-hour bins (sums to 1)
-24:26  c   (sin, cos) of the hour angle 2 pi hour / 24
-=====  ==  =============================================================
+Inputs for one song in one context are the flat vector ``x`` [shape=(26,)] of
+:mod:`engine.learner.inputs`: features ``f``, history ``h``, skip memory ``k``,
+time bins ``t`` and hour angle ``c``.
 
 With the parameter blocks of :mod:`engine.learner.params`::
 
@@ -30,16 +22,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.features.names import FEATURE_INDEX, N_FEATURES
+from engine.features.names import FEATURE_INDEX
+from engine.learner.inputs import FEATURES, HOUR_ANGLE, N_BINS, N_SONG_INPUTS, SKIPS, TIME_BINS
+from engine.learner.inputs import HISTORY as HISTORY_INPUTS
 from engine.learner.params import HISTORY, MOOD, N_PARAMS, SCORING, SKIP, TIME, TIME_FEATURES
 
-N_INPUTS = 26
-F = slice(0, 10)
-H = slice(10, 14)
-K = slice(14, 18)
-T = slice(18, 24)
-C = slice(24, 26)
-N_BINS = 6
+F, H, K, T, C = FEATURES, HISTORY_INPUTS, SKIPS, TIME_BINS, HOUR_ANGLE  # the docstring's short names
 TIME_FEATURE_IDX = np.array([FEATURE_INDEX[name] for name in TIME_FEATURES])
 
 
@@ -119,11 +107,11 @@ def effective_linear(w: np.ndarray, t: np.ndarray, c: np.ndarray) -> tuple[np.nd
     wm, wh, wk, wt, W = blocks(w)
     g_mood = t @ W[:, 0]
     g_beh = t @ W[:, 1]
-    v = np.empty(18)
-    v[0:N_FEATURES] = g_mood * wm
+    v = np.empty(N_SONG_INPUTS)
+    v[F] = g_mood * wm
     v[TIME_FEATURE_IDX] += wt @ c
-    v[10:14] = g_beh * wh
-    v[14:18] = g_beh * wk
+    v[H] = g_beh * wh
+    v[K] = g_beh * wk
     return v, float(t @ W[:, 2])
 
 

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.features.names import FEATURE_NAMES
+from engine.features.names import FEATURE_NAMES, N_FEATURES
 
-N_PARAMS = 42
 HISTORY_INPUTS = ("song affinity", "artist affinity", "session similarity", "heard recently")
 SKIP_INPUTS = ("early skips of song", "late skips of song", "skips of artist", "session skip streak")
 TIME_FEATURES = ("energy", "valence", "acousticness")
@@ -48,14 +47,25 @@ class Group:
         return self.stop - self.start
 
 
-GROUPS: tuple[Group, ...] = (
-    Group("mood", "Mood", 0, 10, bound=4.0, lr=0.6),
-    Group("history", "History", 10, 14, bound=4.0, lr=0.6),
-    Group("skip", "Skip behaviour", 14, 18, bound=4.0, lr=0.6),
-    Group("time_of_day", "Time of day", 18, 24, bound=4.0, lr=0.6),
-    Group("scoring", "Scoring layer", 24, 42, bound=4.0, lr=0.6),
+def _groups(*spec: tuple[str, str, int]) -> tuple[Group, ...]:
+    """Consecutive groups from (key, title, size); every group has bound 4 and learning rate 0.6."""
+    out, start = [], 0
+    for key, title, size in spec:
+        out.append(Group(key, title, start, start + size, bound=4.0, lr=0.6))
+        start += size
+    return tuple(out)
+
+
+GROUPS: tuple[Group, ...] = _groups(
+    ("mood", "Mood", N_FEATURES),  # one weight per feature
+    ("history", "History", len(HISTORY_INPUTS)),
+    ("skip", "Skip behaviour", len(SKIP_INPUTS)),
+    ("time_of_day", "Time of day", 2 * len(TIME_FEATURES)),  # a (sin, cos) pair per feature
+    ("scoring", "Scoring layer", len(TIME_BINS) * len(SCORING_COLUMNS)),
 )
 GROUP_BY_KEY: dict[str, Group] = {g.key: g for g in GROUPS}
+N_PARAMS = GROUPS[-1].stop
+N_GROUPS = len(GROUPS)  # INT8 keeps one scale per group
 GROUP_SIZES: dict[str, int] = {g.key: g.size for g in GROUPS}
 
 MOOD = GROUP_BY_KEY["mood"].slice
@@ -77,8 +87,7 @@ def _labels() -> tuple[str, ...]:
 
 
 LABELS: tuple[str, ...] = _labels()
-assert len(LABELS) == N_PARAMS
-assert sum(g.size for g in GROUPS) == N_PARAMS
+assert N_PARAMS == 42 and len(LABELS) == N_PARAMS
 
 
 def group_of(index: int) -> Group:

@@ -18,7 +18,7 @@ import numpy as np
 
 from engine.learner import int8
 from engine.learner.optimizer import PRIOR_VARIANCE, prior_covariance
-from engine.learner.params import LABELS, N_PARAMS, SCORING, bounds
+from engine.learner.params import LABELS, N_GROUPS, N_PARAMS, SCORING, bounds
 from engine.paths import assets_dir
 
 FORMAT = "skipwise-profile"
@@ -210,7 +210,7 @@ def _parse(data: Any) -> Profile:
     if data.get("version") != FORMAT_VERSION:
         raise ProfileError(f"unsupported profile version {data.get('version')!r}")
     if data.get("labels") != list(LABELS):
-        raise ProfileError("profile labels do not match this version's 42 parameters")
+        raise ProfileError(f"profile labels do not match this version's {N_PARAMS} parameters")
     mode = data.get("mode")
     if mode not in MODES:
         raise ProfileError(f"unknown mode {mode!r}")
@@ -256,17 +256,19 @@ def _int8_block(block: Any) -> tuple[np.ndarray, np.ndarray]:
         or len(q_in) != N_PARAMS
         or not all(isinstance(v, int) and not isinstance(v, bool) and abs(v) <= int8.QMAX for v in q_in)
     ):
-        raise ProfileError("int8.q: expected 42 integers in [-127, 127]")
+        raise ProfileError(f"int8.q: expected {N_PARAMS} integers in [-{int8.QMAX}, {int8.QMAX}]")
     scales = _numbers(scales_in)
     widest = int8.max_scales()
     if (
         scales is None
-        or scales.shape != (5,)
+        or scales.shape != (N_GROUPS,)
         or not np.all(np.isfinite(scales))
         or np.any(scales <= 0)
         or np.any(scales > widest)
     ):
-        raise ProfileError("int8.scales: expected 5 positive numbers no wider than each group's bound / 100")
+        raise ProfileError(
+            f"int8.scales: expected {N_GROUPS} positive numbers no wider than each group's bound / 100"
+        )
     return np.asarray(q_in, dtype=np.int8), scales
 
 
@@ -283,7 +285,9 @@ def _covariance(rows: Any) -> np.ndarray:
     less certain than the prior, so such a value was not written by it).
     """
     name = "optimizer.covariance"
-    shape_error = ProfileError(f"{name}: expected the upper triangle, rows of 42, 41, ..., 1 numbers")
+    shape_error = ProfileError(
+        f"{name}: expected the upper triangle, rows of {N_PARAMS}, {N_PARAMS - 1}, ..., 1 numbers"
+    )
     if not isinstance(rows, list) or len(rows) != N_PARAMS:
         raise shape_error
     flat: list[Any] = []
@@ -353,7 +357,7 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
     sign. INT8 profiles are re-quantised to nearest after the mapping.
     """
     if data.get("labels") != list(V1_LABELS):
-        raise ProfileError("profile labels do not match version 1's 42 parameters")
+        raise ProfileError(f"profile labels do not match version 1's {N_PARAMS} parameters")
     opt = data.get("optimizer")
     if not isinstance(opt, dict):
         raise ProfileError("optimizer state missing")

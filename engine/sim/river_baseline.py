@@ -24,13 +24,13 @@ from typing import Any
 import numpy as np
 
 from engine.features.names import FEATURE_INDEX
-from engine.learner import model, timeofday
+from engine.learner import inputs, model, timeofday
 
 N_RIVER_INPUTS = 42
 _E = FEATURE_INDEX["energy"]
 _A = FEATURE_INDEX["acousticness"]
 NAMES: tuple[str, ...] = tuple(
-    [f"x{i}" for i in range(18)]
+    [f"x{i}" for i in range(inputs.N_SONG_INPUTS)]
     + [f"tau{i}" for i in range(6)]
     + [f"t{b}" for b in range(6)]
     + [f"tE{b}" for b in range(6)]
@@ -60,10 +60,10 @@ def expand_many(X: np.ndarray, hour: float) -> np.ndarray:
 
 def expand_one(x: np.ndarray) -> dict[str, float]:
     """The River input dict for one full learner input vector x [shape=(26,)]."""
-    t, c = x[model.T], x[model.C]
+    t, c = x[inputs.TIME_BINS], x[inputs.HOUR_ANGLE]
     row = np.concatenate(
         [
-            x[:18],
+            x[: inputs.N_SONG_INPUTS],
             np.outer(x[model.TIME_FEATURE_IDX], c).ravel(),
             t,
             x[_E] * t,

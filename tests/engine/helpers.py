@@ -5,19 +5,20 @@ from __future__ import annotations
 import numpy as np
 import sqlite_utils
 
+from engine.learner import inputs as col
 from engine.learner import timeofday
-from engine.learner.model import N_INPUTS
 from engine.sim.synthetic_db import fill_synthetic
 
 
 def random_inputs(rng: np.random.Generator, n: int) -> np.ndarray:
     """Plausible learner inputs [shape=(n, 26)]."""
-    X = np.empty((n, N_INPUTS))
-    X[:, 0:10] = np.clip(rng.normal(size=(n, 10)), -3, 3)
-    X[:, 10:13] = rng.uniform(-1, 1, size=(n, 3))
-    X[:, 13:18] = rng.uniform(0, 1, size=(n, 5))
+    X = np.empty((n, col.N_INPUTS))
+    X[:, col.FEATURES] = np.clip(rng.normal(size=(n, 10)), -3, 3)
+    signed = [col.SONG_AFFINITY, col.ARTIST_AFFINITY, col.SESSION_SIMILARITY]
+    X[:, signed] = rng.uniform(-1, 1, size=(n, 3))
+    X[:, col.HEARD_RECENTLY : col.SKIPS.stop] = rng.uniform(0, 1, size=(n, 5))
     for i, hour in enumerate(rng.uniform(0, 24, n)):
-        X[i, 18:24], X[i, 24:26] = timeofday.context(hour)
+        X[i, col.TIME_BINS], X[i, col.HOUR_ANGLE] = timeofday.context(hour)
     return X
 
 

@@ -7,10 +7,11 @@ import pytest
 import sqlite_utils
 
 from engine.features.names import FEATURE_INDEX
+from engine.learner import int8 as int8_mode
 from engine.learner.context import ContextState
 from engine.learner.labels import Kind
 from engine.learner.learner import Learner
-from engine.learner.params import LABELS
+from engine.learner.params import LABELS, N_GROUPS, N_PARAMS
 from engine.listening import ListeningSession
 from engine.queue.ranker import Ranker
 from engine.sim.library import synthetic_library
@@ -101,11 +102,10 @@ def test_int8_mode_learns_and_fits_in_42_bytes_plus_five_scales() -> None:
     assert int8.skipped[100:].mean() <= 0.6 * unlearned.skipped[100:].mean()
     profile = found["learner"].profile
     assert profile.mode == "int8" and profile.q is not None
-    assert profile.q.dtype == np.int8 and profile.q.nbytes == 42 and profile.scales.shape == (5,)
-    np.testing.assert_array_equal(
-        profile.weights, profile.q.astype(float) * np.repeat(profile.scales, [10, 4, 4, 6, 18])
-    )
-    moved = np.abs(profile.weights - profile.prior) > 4 * profile.scales.repeat([10, 4, 4, 6, 18])
+    assert profile.q.dtype == np.int8 and profile.q.nbytes == N_PARAMS and profile.scales.shape == (N_GROUPS,)
+    per_weight = int8_mode.expand_scales(profile.scales)
+    np.testing.assert_array_equal(profile.weights, profile.q.astype(float) * per_weight)
+    moved = np.abs(profile.weights - profile.prior) > 4 * per_weight
     assert moved.sum() >= 10, "the weights moved many INT8 steps from the prior"
 
 

@@ -7,10 +7,11 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine.learner import inputs as col
 from engine.learner import int8
 from engine.learner import learner as learner_module
 from engine.learner.learner import Learner
-from engine.learner.params import GROUPS, bounds
+from engine.learner.params import GROUPS, LABELS, bounds
 from engine.learner.profile import Profile
 from engine.listening import ListeningSession
 from engine.store import open_db
@@ -64,24 +65,25 @@ def test_int8_rounding_never_carries_a_weight_past_its_bound() -> None:
     to its bound round up one step past it, and the saved profile could not be loaded again."""
     learner = Learner.from_prior(mode="int8", rng=np.random.default_rng(3))
     prof = learner.profile
-    h = GROUPS[1]  # history: "heard recently" is weight 13
+    h = GROUPS[1]
+    recent = LABELS.index("history: heard recently")
     prof.scales[1] = 0.0381  # 4 / 0.0381 = 104.99: rounding up gives 105 steps, -4.0005
-    prof.weights[13] = -h.bound
+    prof.weights[recent] = -h.bound
     prof.q = int8.quantize(prof.weights, prof.scales)
     prof.weights[:] = int8.dequantize(prof.q, prof.scales)
-    x = np.zeros(26)
-    x[13], x[18] = 1.0, 1.0
+    x = np.zeros(col.N_INPUTS)
+    x[col.HEARD_RECENTLY], x[col.TIME_BINS.start] = 1.0, 1.0
     for _ in range(50):
         learner.learn_one(x, 0.0)  # pushes it further down: the step clips it to the bound
         _check(learner)
         Profile.loads(prof.dumps())  # every snapshot it would save loads again
-    assert prof.scales[1] == 0.0381 and prof.weights[13] <= -h.bound + 0.0381, "at the bound, same scale"
+    assert prof.scales[1] == 0.0381 and prof.weights[recent] <= -h.bound + 0.0381, "at the bound, same scale"
 
 
 def test_a_long_burst_of_identical_skips_saturates_instead_of_diverging() -> None:
     learner = Learner.from_prior()
-    x = np.full(26, 3.0)
-    x[18:24] = [1, 0, 0, 0, 0, 0]
+    x = np.full(col.N_INPUTS, 3.0)
+    x[col.TIME_BINS] = [1, 0, 0, 0, 0, 0]
     for _ in range(20_000):
         learner.learn_one(x, 0.0)
     _check(learner)
