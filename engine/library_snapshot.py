@@ -9,17 +9,19 @@ stored: see ``docs/events.md``, "Rebuilt at start-up".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 import sqlite_utils
 
 from engine.features.normalize import Normalizer
 from engine.learner.context import ContextState
-from engine.learner.labels import Kind
+from engine.learner.labels import Ended, Kind, Label
+from engine.learner.observe import Observation, observe
 from engine.store.tracks import LibraryArrays, load_library
 
 _PLAYS_SQL = (
-    "SELECT id, track_id, session_id, started_at, listened_ms, label, label_kind FROM plays"
+    "SELECT id, track_id, session_id, started_at, hour, listened_ms, ended, label, label_kind FROM plays"
     " WHERE id > ? ORDER BY started_at, id"
 )
 
@@ -45,15 +47,46 @@ def load_snapshot(db: sqlite_utils.Database) -> LibrarySnapshot:
 def fold_plays(db: sqlite_utils.Database, snap: LibrarySnapshot) -> int:
     """Fold the plays stored after ``snap.last_play_id`` into its memories; returns how many."""
     n = 0
-    for play_id, track_id, session_id, started_at, listened_ms, label, kind in db.execute(
-        _PLAYS_SQL, (snap.last_play_id,)
-    ):
+    for play_id, track_id, obs in stored_observations(db, snap.index, after=snap.last_play_id):
         snap.last_play_id = max(snap.last_play_id, play_id)
-        i = snap.index.get(track_id)
-        if i is None:
+        if obs is None:
             continue
-        snap.context.maybe_new_session(started_at, session_id)
-        snap.context.record(i, started_at, label, Kind(kind), ended_at=started_at + listened_ms / 1000)
+        observe(snap.context, obs)
         snap.previous_track = track_id
         n += 1
     return n
+
+
+def stored_observations(
+    db: sqlite_utils.Database, index: dict[int, int], *, after: int = 0
+) -> Iterator[tuple[int, int, Observation | None]]:
+    """The stored plays after play id ``after``, oldest first, as (play id, track id, observation).
+
+    The observation is None for a track that has no row in ``index``. A play
+    that ended with "previous" is given ``back_to``: the song played next, the
+    one the listener went back to (the player starts it at once), when it is
+    in ``index``. So replaying these through :func:`observe` with a learner
+    repeats what the player learned from them.
+    """
+    rows = db.execute(_PLAYS_SQL, (after,))
+    pending: tuple[int, int, Observation] | None = None  # a "previous" play waiting for the next track
+    for play_id, track_id, session_id, started_at, hour, listened_ms, ended, label, kind in rows:
+        row = index.get(track_id)
+        if pending is not None:
+            yield _back_to(pending, row)
+            pending = None
+        if row is None:
+            yield play_id, track_id, None
+            continue
+        obs = Observation(row, started_at, hour, Label(label, Kind(kind)), listened_ms / 1000, session_id)
+        if ended == Ended.PREVIOUS:
+            pending = (play_id, track_id, obs)
+        else:
+            yield play_id, track_id, obs
+    if pending is not None:
+        yield _back_to(pending, None)
+
+
+def _back_to(pending: tuple[int, int, Observation], row: int | None) -> tuple[int, int, Observation]:
+    play_id, track_id, obs = pending
+    return play_id, track_id, replace(obs, back_to=row)

@@ -19,8 +19,9 @@ import numpy as np
 import sqlite_utils
 
 from engine.atomic import write_text_atomic
-from engine.learner.labels import Ended, Label, label_play, replay_label
+from engine.learner.labels import Ended, Label, label_play
 from engine.learner.learner import Learner, Update
+from engine.learner.observe import Observation, observe
 from engine.learner.profile import Mode, Profile
 from engine.library_snapshot import LibrarySnapshot, fold_plays, load_snapshot
 from engine.queue.ranker import DEFAULT_EXPLORATION, Ranker, Ranking
@@ -123,19 +124,12 @@ class ListeningSession:
         i = self.index.get(play.track_id)
         if i is None:  # a track added after start-up: the play is stored, but the model has no row for it yet
             return report
-        ctx = self.context
-        ctx.maybe_new_session(play.started_at, play.session_id)
-        if label.target is not None:
-            x = ctx.inputs_one(i, play.started_at, play.hour)
-            report.updates.append(self.learner.learn_one(x, label.target))
         back = self._previous_track if back_to is None else back_to
-        if play.ended == Ended.PREVIOUS and back in self.index:
-            j = self.index[back]
-            x = ctx.inputs_one(j, play.started_at, play.hour)
-            report.updates.append(self.learner.learn_one(x, replay_label().target or 1.0))
-        ctx.record(
-            i, play.started_at, label.target, label.kind, ended_at=play.started_at + play.listened_ms / 1000
-        )
+        obs = Observation(
+            i, play.started_at, play.hour, label, play.listened_ms / 1000, play.session_id,
+            back_to=self.index.get(back) if play.ended == Ended.PREVIOUS and back is not None else None,
+        )  # fmt: skip
+        report.updates = observe(self.context, obs, self.learner.learn_one)
         self._previous_track = play.track_id
         if report.updates:
             save_profile(self.db, self.learner.profile)

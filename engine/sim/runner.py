@@ -10,6 +10,7 @@ import numpy as np
 
 from engine.learner.context import ContextState
 from engine.learner.labels import Kind, label_play
+from engine.learner.observe import Observation, observe
 from engine.learner.params import GROUP_SIZES, N_PARAMS
 from engine.queue.ranker import DEFAULT_EXPLORATION
 from engine.sim.library import SimLibrary
@@ -82,8 +83,8 @@ def run_one(
         since_h = (now - ctx.last_played[song]) / 3600.0
         reaction = person.react(song, hour, since_h)
         label = label_play(reaction.ended, reaction.listened_ms, reaction.duration_ms)
-        strategy.learn(song, now, hour, label)
-        ctx.record(song, now, label.target, label.kind, ended_at=now + reaction.listened_ms / 1000.0)
+        obs = Observation(song, now, hour, label, reaction.listened_ms / 1000.0, ctx.session.id)
+        observe(ctx, obs, strategy.learn_one)
         log.skipped[i] = reaction.ended == "skip"
         log.early[i] = label.kind is Kind.EARLY_SKIP
         log.listened_s[i] = reaction.listened_ms / 1000.0

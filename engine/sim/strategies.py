@@ -12,8 +12,8 @@ from typing import Protocol
 import numpy as np
 
 from engine.learner.context import ContextState
-from engine.learner.labels import Label
 from engine.learner.learner import Learner
+from engine.learner.observe import LearnOne
 from engine.queue.ranker import DEFAULT_EXPLORATION, HOLD_BACK_HOURS, Ranker, eligible_songs
 from engine.sim import river_baseline
 from engine.sim.person import Person
@@ -25,9 +25,12 @@ BASELINES = ("prior",)
 
 
 class Strategy(Protocol):
+    """Picks songs; ``learn_one(x, y)`` learns from a labelled play's inputs (None: never learns)."""
+
     def choose(self, now: float, hour: float) -> int: ...
 
-    def learn(self, song: int, now: float, hour: float, label: Label) -> None: ...
+    @property
+    def learn_one(self) -> LearnOne[object] | None: ...
 
 
 def _best(scores: np.ndarray, eligible: np.ndarray) -> int:
@@ -42,8 +45,7 @@ class Shuffle:
         ok = eligible_songs(self.ctx.last_played, now, hold_back_hours=HOLD_BACK_HOURS, need=1)
         return int(self.rng.choice(np.flatnonzero(ok)))
 
-    def learn(self, song: int, now: float, hour: float, label: Label) -> None:
-        pass
+    learn_one = None
 
 
 class LearnerStrategy:
@@ -67,9 +69,9 @@ class LearnerStrategy:
         ranking = self.ranker.rank(now, hour)
         return _best(ranking.scores, ranking.eligible)
 
-    def learn(self, song: int, now: float, hour: float, label: Label) -> None:
-        if label.target is not None and not self.frozen:
-            self.learner.learn_one(self.ctx.inputs_one(song, now, hour), label.target)
+    @property
+    def learn_one(self) -> LearnOne[object] | None:
+        return None if self.frozen else self.learner.learn_one
 
 
 class RiverStrategy:
@@ -85,10 +87,8 @@ class RiverStrategy:
         ok = eligible_songs(self.ctx.last_played, now, hold_back_hours=HOLD_BACK_HOURS, need=1)
         return _best(X @ w + b, ok)
 
-    def learn(self, song: int, now: float, hour: float, label: Label) -> None:
-        if label.target is not None:
-            x = river_baseline.expand_one(self.ctx.inputs_one(song, now, hour))
-            river_baseline.learn_soft(self.model, x, label.target)
+    def learn_one(self, x: np.ndarray, y: float) -> None:
+        river_baseline.learn_soft(self.model, river_baseline.expand_one(x), y)
 
 
 class Oracle:
@@ -103,8 +103,7 @@ class Oracle:
         ok = eligible_songs(self.ctx.last_played, now, hold_back_hours=HOLD_BACK_HOURS, need=1)
         return _best(p, ok)
 
-    def learn(self, song: int, now: float, hour: float, label: Label) -> None:
-        pass
+    learn_one = None
 
 
 def make_strategy(
