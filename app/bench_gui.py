@@ -109,7 +109,7 @@ def bench_scan_gaps(songs: int, workers: int | None) -> dict[str, float]:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from app.gui import open_player
-    from engine.library.bench_tags import make_tagged_library
+    from engine.bench.tags import make_tagged_library
 
     with tempfile.TemporaryDirectory(prefix="skipwise-guibench-") as tmp:
         lib = make_tagged_library(Path(tmp), songs)

@@ -56,3 +56,51 @@ def test_profile_command_line_round_trip(tmp_path: Path) -> None:
     assert run("import", str(tmp_path / "out.json")).returncode == 0
     assert run("reset").returncode == 0
     assert run("undo").returncode == 0
+
+
+def _engine_unit(module: str) -> str | None:
+    """The engine package (``engine.sim``) or top-level module (``engine.listening``) a module is in."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "engine" and len(parts) > 1 else None
+
+
+def _exists(unit: str) -> bool:
+    where = ROOT / Path(*unit.split("."))
+    return where.is_dir() or where.with_suffix(".py").is_file()
+
+
+def _engine_graph() -> dict[str, set[str]]:
+    """Which of the engine's packages and top-level modules import which (at any depth, lazily too)."""
+    graph: dict[str, set[str]] = {}
+    for path in (ROOT / "engine").rglob("*.py"):
+        unit = _engine_unit(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        if unit is None:
+            continue
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            for target in targets:
+                other = _engine_unit(target)
+                if other is not None and other != unit and _exists(other):
+                    graph.setdefault(unit, set()).add(other)
+    return graph
+
+
+def test_the_engines_packages_import_each_other_without_a_cycle() -> None:
+    graph = _engine_graph()
+    cycles = []
+    for start in graph:
+        stack, seen = [(start, [start])], set()
+        while stack:
+            node, path = stack.pop()
+            for nxt in graph.get(node, ()):
+                if nxt == start:
+                    cycles.append(" -> ".join([*path, start]))
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, [*path, nxt]))
+    assert cycles == []

@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from engine.bench.listeners import UNTUNED_SEED, bench_listeners
 from engine.cli.common import RIVER_HINT, CliError, print_json, river_installed, whole
-from engine.sim.bench_listeners import UNTUNED_SEED, bench_listeners
 from engine.sim.runner import WARMUP_EVENTS
 
 # Benchmarks of the faces built on the engine (the window's `bench gui`) register here from
@@ -69,7 +69,7 @@ def _need_river(what: str) -> None:
 
 def run_learner(args: argparse.Namespace) -> int:
     _need_river("bench learner")
-    from engine.sim.bench_learner import bench_learner
+    from engine.bench.learner import bench_learner
 
     doc = bench_learner()
     if args.json:
@@ -127,7 +127,7 @@ def run_listeners(args: argparse.Namespace) -> int:
 
 
 def run_scan(args: argparse.Namespace) -> int:
-    from engine.analysis.bench import bench_scan
+    from engine.bench.scan import bench_scan
     from engine.cli.common import CliError
 
     if args.repeats < 1 or args.tag_files < 1:

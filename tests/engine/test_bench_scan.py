@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.analysis.bench import correlations, fold_octave
+from engine.bench.scan import correlations, fold_octave
 from engine.features.names import FEATURE_NAMES
 from tests.engine.corpus import make_audio
 from tests.engine.shared_cache import shared_numba_cache  # noqa: F401 - fixture

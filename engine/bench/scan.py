@@ -8,7 +8,7 @@ given), and every time is the median of ``repeats`` passes:
   once with one worker (per core) and once with two (the speed-up);
 - window safety: every feature of every song, from the windows and from the
   whole song, and their Pearson correlation across the songs;
-- tags: ``bench_tags.bench_tag_scan`` on a generated library of small tagged files.
+- tags: ``engine.bench.tags.bench_tag_scan`` on a generated library of small tagged files.
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ def bench_scan(
         "analysis_failures": sorted(set(failures)),
     }
     if tag_files:
-        from engine.library.bench_tags import bench_tag_scan
+        from engine.bench.tags import bench_tag_scan
 
         say(f"tag scan of {tag_files:,} files")
         doc.update(bench_tag_scan(tag_files))
