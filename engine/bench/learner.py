@@ -16,7 +16,7 @@ import numpy as np
 
 from engine.learner import learner as learner_module
 from engine.learner.context import ContextState
-from engine.learner.labels import Kind
+from engine.learner.labels import Ended, Kind
 from engine.learner.learner import Learner
 from engine.listening import ListeningSession
 from engine.queue.ranker import Ranker
@@ -126,7 +126,7 @@ def bench_skip_to_reordered(n_songs: int = 10_000, events: int = 200) -> float:
         for i in range(events):
             track = int(ids[int(rng.integers(n_songs))])
             now += 30.0
-            play = PlayRecord(track, "bench", now, 8.0, 3000 + i, 3000 + i, 200_000, "skip")
+            play = PlayRecord(track, "bench", now, 8.0, 3000 + i, 3000 + i, 200_000, Ended.SKIP)
             t0 = time.perf_counter_ns()
             session.record(play)
             times.append((time.perf_counter_ns() - t0) / 1e6)

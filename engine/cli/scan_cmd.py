@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.analysis.pool import DEFAULT_TIMEOUT_S, default_workers
 from engine.cli.common import CliError, Progress, add_db_option, db_from, for_terminal, given_path, print_json
-from engine.library.scan import Scanner
+from engine.library.scan import Scanner, ScanStage
 from engine.store.pathcodec import printable
 from engine.store.scanning import list_tracks
 
@@ -45,14 +45,14 @@ def scan(args: argparse.Namespace) -> int:
         raise CliError(f"--timeout must be more than 0 seconds, got {args.timeout:g}")
     bars: dict[str, Progress] = {}
 
-    def progress(stage: str, done: int, total: int) -> None:
-        if stage == "stored":
+    def progress(stage: ScanStage, done: int, total: int) -> None:
+        if stage is ScanStage.STORED:
             return
         bar = bars.get(stage)
         if bar is None:
             for other in bars.values():
                 other.close()
-            bar = bars[stage] = Progress(total, "reading tags" if stage == "tags" else "analysing")
+            bar = bars[stage] = Progress(total, "reading tags" if stage is ScanStage.TAGS else "analysing")
         bar.advance(done - bar.done)
 
     scanner = Scanner(

@@ -61,12 +61,12 @@ def early_skip_threshold_ms(duration_ms: int) -> float:
     return min(EARLY_SKIP_SECONDS * 1000, quarter)
 
 
-def label_play(ended: str, listened_ms: int, duration_ms: int) -> Label:
+def label_play(ended: Ended | str, listened_ms: int, duration_ms: int) -> Label:
     """The target for one play.
 
     Parameters
     ----------
-    ended : one of :class:`Ended`'s values
+    ended : an :class:`Ended` (or its value, which is checked)
     listened_ms : milliseconds actually heard (pauses excluded, seeks accounted for)
     duration_ms : the track's duration; 0 or negative when unknown
 

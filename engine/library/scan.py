@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,15 @@ class ScanResult:
         }
 
 
-# progress(stage, done, total): stage is "tags" or "analysis"
-ProgressFn = Callable[[str, int, int], None]
+class ScanStage(StrEnum):
+    """What a scan's progress report counts."""
+
+    TAGS = "tags"  # files whose tags were read, of those to read
+    STORED = "stored"  # tracks added or updated so far, of the files found (once, after the tags)
+    ANALYSIS = "analysis"  # tracks analysed, of those to analyse
+
+
+ProgressFn = Callable[[ScanStage, int, int], None]  # (stage, done, total)
 
 
 class Scanner:
@@ -113,7 +121,7 @@ class Scanner:
                 break
             row = self._examine(f, result)
             if self.progress and (i % 50 == 0 or i == len(todo) - 1):
-                self.progress("tags", i + 1, len(todo))
+                self.progress(ScanStage.TAGS, i + 1, len(todo))
             if row is None:
                 continue
             seen.add(f.path)
@@ -133,7 +141,7 @@ class Scanner:
         result.retagged = scanning.update_tags(self.db, retag)
         result.missing = 0 if self.cancelled else self._mark_missing(roots, known, seen)
         if self.progress:
-            self.progress("stored", result.added + result.updated, result.files)
+            self.progress(ScanStage.STORED, result.added + result.updated, result.files)
         if self.analyse and not self.cancelled:
             result.analysed = self._analyse(result)
         result.seconds = time.perf_counter() - t0
@@ -228,7 +236,7 @@ class Scanner:
                 scanning.store_outcomes(self.db, batch, EXTRACTOR_VERSION)
                 batch.clear()
             if self.progress:
-                self.progress("analysis", done["n"], len(jobs))
+                self.progress(ScanStage.ANALYSIS, done["n"], len(jobs))
 
         try:
             self.pool.run(jobs, on_outcome)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.learner.labels import Ended
 from engine.listening import ListeningSession
 from engine.sim.library import library_from_arrays
 from engine.sim.listener_spec import ListenerSpec
@@ -59,7 +60,7 @@ def drive(
                           reaction.duration_ms, reaction.ended)  # fmt: skip
         report = session.record(play)
         session.current = None
-        skips += reaction.ended == "skip"
+        skips += reaction.ended is Ended.SKIP
         updates += len(report.updates)
         changes += session.upcoming != before
         now += reaction.listened_ms / 1000.0 + 2.0

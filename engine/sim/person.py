@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.learner.labels import Ended
 from engine.sim.library import SimLibrary
 from engine.sim.listener_spec import ListenerSpec
 
@@ -28,7 +29,7 @@ _CALIBRATION_DRAWS = 20_000
 class Reaction:
     """How one play ended."""
 
-    ended: str  # "end" or "skip"
+    ended: Ended  # END or SKIP
     listened_ms: int
     duration_ms: int
 
@@ -104,8 +105,8 @@ class Person:
         margin = u + self.offset + self.rng.normal(0.0, self.spec.noise)
         duration_ms = int(lib.duration_s[song] * 1000)
         if self.rng.random() < _sig(margin):
-            return Reaction("end", duration_ms, duration_ms)
-        return Reaction("skip", self._skip_time_ms(-margin, duration_ms), duration_ms)
+            return Reaction(Ended.END, duration_ms, duration_ms)
+        return Reaction(Ended.SKIP, self._skip_time_ms(-margin, duration_ms), duration_ms)
 
     def _skip_time_ms(self, dislike: float, duration_ms: int) -> int:
         r = self.rng

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from engine.learner.context import ContextState
-from engine.learner.labels import Kind, label_play
+from engine.learner.labels import Ended, Kind, label_play
 from engine.learner.observe import Observation, observe
 from engine.learner.params import GROUP_SIZES, N_PARAMS
 from engine.queue.ranker import DEFAULT_EXPLORATION
@@ -85,7 +85,7 @@ def run_one(
         label = label_play(reaction.ended, reaction.listened_ms, reaction.duration_ms)
         obs = Observation(song, now, hour, label, reaction.listened_ms / 1000.0, ctx.session.id)
         observe(ctx, obs, strategy.learn_one)
-        log.skipped[i] = reaction.ended == "skip"
+        log.skipped[i] = reaction.ended is Ended.SKIP
         log.early[i] = label.kind is Kind.EARLY_SKIP
         log.listened_s[i] = reaction.listened_ms / 1000.0
         log.hours[i] = hour

@@ -9,13 +9,13 @@ from __future__ import annotations
 import numpy as np
 import sqlite_utils
 
-from engine.learner.labels import label_play
+from engine.learner.labels import Ended, label_play
 from engine.sim.library import synthetic_raw
 from engine.store.db import transaction
 from engine.store.plays import PlayRecord, insert_play_in
 from engine.store.tracks import add_tracks, set_features
 
-ENDINGS = ("end", "skip", "skip", "end", "pick", "previous")
+ENDINGS = (Ended.END, Ended.SKIP, Ended.SKIP, Ended.END, Ended.PICK, Ended.PREVIOUS)
 
 
 def fill_synthetic(
@@ -46,7 +46,7 @@ def fill_synthetic(
                 k = int(rng.integers(n))
                 dur = int(duration[k] * 1000)
                 ended = ENDINGS[int(rng.integers(len(ENDINGS)))]
-                heard = dur if ended == "end" else int(rng.uniform(0.02, 0.8) * dur)
+                heard = dur if ended is Ended.END else int(rng.uniform(0.02, 0.8) * dur)
                 play = PlayRecord(ids[k], f"s{int(t // 7200)}", t, (t / 3600) % 24, heard, heard, dur, ended)
                 insert_play_in(db.conn, play, label_play(ended, heard, dur))
                 t += heard / 1000 + float(rng.uniform(1, 900))

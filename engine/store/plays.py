@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-from engine.learner.labels import Label
+from engine.learner.labels import Ended, Label
 from engine.store.db import transaction
 
 
@@ -23,10 +23,14 @@ class PlayRecord:
     listened_ms: int
     position_ms: int
     duration_ms: int
-    ended: str
+    ended: Ended
     seeks_forward: int = 0
     seeks_backward: int = 0
     source: str = "player"
+
+    def __post_init__(self) -> None:
+        # The edge where an ending enters the engine: an unknown one is refused here, by name.
+        object.__setattr__(self, "ended", Ended(self.ended))
 
 
 def insert_play(db: sqlite_utils.Database, play: PlayRecord, label: Label) -> int:
@@ -79,6 +83,7 @@ def resume_point(db: sqlite_utils.Database) -> ResumePoint | None:
     if row is None:
         return None
     track_id, ended, position_ms, listened_ms, duration_ms = row
-    if ended not in ("closed", "interrupted") or not 0 < position_ms < duration_ms - RESUME_MIN_LEFT_MS:
+    cut_short = ended in (Ended.CLOSED, Ended.INTERRUPTED)
+    if not cut_short or not 0 < position_ms < duration_ms - RESUME_MIN_LEFT_MS:
         return None
     return ResumePoint(int(track_id), int(position_ms), int(listened_ms))

@@ -112,8 +112,5 @@ def undone_what(reason: str) -> str:
     return f"the {reason}"
 
 
-
-
-
 def snapshot_count(db: sqlite_utils.Database) -> int:
     return int(db.execute("SELECT count(*) FROM profile_snapshots").fetchone()[0])

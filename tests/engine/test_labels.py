@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.learner.labels import Kind, label_play
+from engine.learner.labels import Ended, Kind, label_play
 
 MIN = 60_000
 # (ended, listened_ms, duration_ms, expected target, expected kind)
@@ -69,3 +69,12 @@ def test_more_listening_never_lowers_a_skip_label() -> None:
 def test_unknown_ending_is_refused() -> None:
     with pytest.raises(ValueError):
         label_play("paused", 1000, 2000)
+
+
+def test_a_play_record_takes_only_known_endings() -> None:
+    from engine.store.plays import PlayRecord
+
+    play = PlayRecord(1, "s", 0.0, 0.0, 1_000, 1_000, 200_000, "skip")  # type: ignore[arg-type]
+    assert play.ended is Ended.SKIP
+    with pytest.raises(ValueError, match="'skipped' is not a valid Ended"):
+        PlayRecord(1, "s", 0.0, 0.0, 1_000, 1_000, 200_000, "skipped")  # type: ignore[arg-type]
