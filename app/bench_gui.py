@@ -109,7 +109,7 @@ def bench_scan_gaps(songs: int, workers: int | None) -> dict[str, float]:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from app.gui import open_player
-    from engine.bench.tags import make_tagged_library
+    from engine.api import make_tagged_library
 
     with tempfile.TemporaryDirectory(prefix="skipwise-guibench-") as tmp:
         lib = make_tagged_library(Path(tmp), songs)
@@ -172,9 +172,7 @@ def bench_skip(db_path: Path, skips: int) -> dict[str, float]:
 
 def _demo_backed_library(folder: Path, db_path: Path, songs: int, plays: int) -> None:
     """A synthetic library whose every track is a link to a real demo file, so it plays."""
-    from engine.demo import bundled_demo
-    from engine.sim.synthetic_db import fill_synthetic
-    from engine.store import open_db
+    from engine.api import bundled_demo, fill_synthetic, open_db
 
     demo = sorted(bundled_demo().glob("*.ogg"))
     db = open_db(db_path)

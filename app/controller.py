@@ -22,26 +22,26 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.audio import FILE_MISSING, AudioPlayer
 from app.library_keeper import LibraryKeeper
 from app.play_tracker import NowPlaying, PlayTracker
-from engine.learner.explain import Part, top_reasons
-from engine.learner.profile import Mode
-from engine.listening import EventReport, ListeningSession
-from engine.queue.upcoming import Move
-from engine.store.plays import resume_point
-from engine.store.profiles import undone_what
-from engine.store.scanning import set_status
-from engine.store.tracks import TrackRow, missing_count, track_row
-
-RESTART_AFTER_MS = 3000  # "previous" later than this restarts the song instead of going back
-# Songs missing one after another while the queue moves on by itself: the music's drive or folder is
-# likely gone (unplugged, unmounted), so the player stops instead of passing over the whole library.
-STOP_AFTER_MISSING = 3
+from engine.api import (
+    STOP_AFTER_MISSING,
+    Ended,
+    EventReport,
+    LearnerView,
+    ListeningSession,
+    Mode,
+    Part,
+    PlaybackRules,
+    QueueMove,
+    TrackRow,
+    undone_what,
+)
 
 
 @dataclass(frozen=True)
 class QueueRow:
     track: TrackRow
     p: float | None  # predicted chance of playing through
-    move: Move | None  # this song's move in the last re-rank
+    move: QueueMove | None  # this song's move in the last re-rank
     pinned: bool
 
 
@@ -74,8 +74,8 @@ class PlayerController(QObject):
         self.session_id = uuid.uuid4().hex
         self.audio = audio or AudioPlayer(self)
         self.tracker = PlayTracker(db, self.audio, self.session_id, self)
-        self.history: list[int] = []  # track ids heard before the current one, newest last
-        self.moves: dict[int, Move] = {}
+        self.rules = PlaybackRules()  # history, Previous, stop after songs missing in a row
+        self.moves: dict[int, QueueMove] = {}
         self.last_report: EventReport | None = None
         self._restored = False  # the song now is the one brought back at start-up, not played yet
         self._stopped: int | None = None  # the song Stop ended, which Play starts again
@@ -87,7 +87,6 @@ class PlayerController(QObject):
         self.library.failed.connect(self.message)
         self.tracker.positionChanged.connect(self.positionChanged)
         self.audio.playingChanged.connect(self.playingChanged)
-        self._missing_in_a_row = 0
         self.audio.playingChanged.connect(self._on_playing)
         self.audio.finished.connect(self._on_finished)
         self.audio.failed.connect(self._on_failed)
@@ -126,34 +125,41 @@ class PlayerController(QObject):
         """Stop playing: the play is stored as ``closed`` (it trains nothing); Play starts it again."""
         if self.now is not None:
             self._stopped = self.now.track.id
-        self._finish("closed")
+        self._finish(Ended.CLOSED)
         self.audio.stop()
         self.trackChanged.emit()
 
     def next(self) -> None:
         """The user skips the current song (from the button, a key or MPRIS)."""
         if self.now is not None:
-            self._finish("skip")
+            self._finish(Ended.SKIP)
         self._advance()
 
     def previous(self) -> None:
         """Back to the song before; later than 3 s into a song, back to its start."""
-        self.history = [t for t in self.history if t not in self.session.unplayable]
         now = self.now
-        if now is not None and (self.audio.position() > RESTART_AFTER_MS or not self.history):
-            self._finish("previous", back_to=now.track.id)
-            self._start(now.track.id)
+        current = None if now is None else now.track.id
+        step = self.rules.previous(current, self.audio.position(), self.session.unplayable)
+        if step.to is None:
             return
-        if not self.history:
-            return
-        back = self.history.pop()
         if now is not None:
-            self._finish("previous", back_to=back, remember=False)
-            song = self.session.song_of(now.track.id)
-            if song is not None:
-                self.session.queue.play_next(song)  # the song that was left comes up next again
-        self._start(back)
-        self.queueChanged.emit()
+            self._finish(Ended.PREVIOUS, back_to=step.to)
+        if step.requeue is not None:
+            self.session.play_next(step.requeue)  # the song that was left comes up next again
+        self._start(step.to)
+        if not step.restart:
+            self.queueChanged.emit()
+
+    @property
+    def history(self) -> list[int]:
+        """Track ids heard before the current one, newest last."""
+        return self.rules.history
+
+    def can_go_previous(self) -> bool:
+        return self.rules.can_go_back(None if self.now is None else self.now.track.id)
+
+    def can_go_next(self) -> bool:
+        return self.session.can_play
 
     def seek(self, position_ms: int) -> None:
         now = self.now
@@ -188,35 +194,29 @@ class PlayerController(QObject):
 
     def play_track(self, track_id: int) -> None:
         """The user picks a song from the library: it plays now (a missing one changes nothing)."""
-        track = self.tracks.get(track_id) or track_row(self.db, track_id)
+        track = self.tracks.get(track_id) or self.session.track(track_id)
         if track is not None and not os.path.exists(track.path):
             self._missing(track)
             return
         if self.now is not None:
-            self._finish("pick")
+            self._finish(Ended.PICK)
         self.session.allow(track_id)
         self._start(track_id)
         self.queueChanged.emit()
 
     def add_next(self, track_id: int) -> None:
         """Put a song at the front of the queue, pinned."""
-        song = self.session.song_of(track_id)
-        self.session.allow(track_id)
-        if song is not None:
-            self.session.queue.play_next(song)
+        if self.session.play_next(track_id):
             self.queueChanged.emit()
 
     def enqueue(self, track_id: int) -> None:
         """Add a song after the songs queued by hand, pinned."""
-        song = self.session.song_of(track_id)
-        self.session.allow(track_id)
-        if song is not None:
-            self.session.queue.enqueue(song)
+        if self.session.enqueue(track_id):
             self.queueChanged.emit()
 
     def move_in_queue(self, rows: list[int], before: int) -> None:
         """Drag queue rows so they land before row ``before``; they stay where the user put them."""
-        self.session.queue.move_rows(rows, before)
+        self.session.move(rows, before)
         self.queueChanged.emit()
 
     def remove_from_queue(self, positions: list[int]) -> None:
@@ -225,31 +225,24 @@ class PlayerController(QObject):
         self.queueChanged.emit()
 
     def unpin(self, pos: int) -> None:
-        if 0 <= pos < len(self.session.queue.entries):
-            self.session.queue.unpin(pos)
+        if self.session.unpin(pos):
             self.queueChanged.emit()
 
     def queue_rows(self) -> list[QueueRow]:
-        ranking = self.session.last_ranking
-        ids = self.session.library.ids
         rows = []
-        for e in self.session.queue.entries:
-            track_id = int(ids[e.song])
-            track = self.tracks.get(track_id)
-            if track is None:
-                continue
-            p = None
-            if ranking is not None and e.song < len(ranking.p):
-                p = float(ranking.p[e.song])
-            rows.append(QueueRow(track, p, self.moves.get(track_id), e.pinned))
+        for entry in self.session.queue_entries():
+            track = self.tracks.get(entry.track_id)
+            if track is not None:
+                rows.append(QueueRow(track, entry.p, self.moves.get(entry.track_id), entry.pinned))
         return rows
 
     def reasons(self, n: int = 6) -> list[Part]:
         """The largest parts of the current song's score ("why this song")."""
-        if self.now is None:
-            return []
-        x = self.session.inputs_for(self.now.track.id)
-        return [] if x is None else top_reasons(self.session.learner.weights, x, n)
+        return [] if self.now is None else self.session.reasons(self.now.track.id, n)
+
+    def learner_view(self) -> LearnerView:
+        """The learner's weights and state, for the panel."""
+        return self.session.learner_view()
 
     # -------------------------------------------------------------------- profile
 
@@ -264,7 +257,7 @@ class PlayerController(QObject):
         self._profile_changed("reset", "The profile is back at the prior (Undo brings the old one back).")
 
     def set_mode(self, mode: Mode) -> None:
-        if mode != self.session.learner.mode:
+        if mode != self.session.mode:
             self.session.set_mode(mode)
             self._profile_changed("mode", f"The learner now runs in {mode} mode.")
 
@@ -278,7 +271,7 @@ class PlayerController(QObject):
         self._profile_changed("import", f"Imported the profile from {path}.")
 
     def _profile_changed(self, why: str, text: str) -> None:
-        self.moves = {m.song: m for m in self.session.rerank()}
+        self.moves = {m.track_id: m for m in self.session.rerank()}
         self.profileChanged.emit(why)
         self.queueChanged.emit()
         self.message.emit(text)
@@ -303,7 +296,7 @@ class PlayerController(QObject):
 
     def _rerank_after_library_change(self) -> None:
         # Row numbers and features moved: the old scores no longer apply.
-        self.moves = {m.song: m for m in self.session.rerank()}
+        self.moves = {m.track_id: m for m in self.session.rerank()}
         self.queueChanged.emit()
 
     # ------------------------------------------------------------------- lifetime
@@ -316,23 +309,23 @@ class PlayerController(QObject):
         """
         if self._restored:
             self._restored = False
-            self.tracker.end("closed")
+            self.tracker.end(Ended.CLOSED)
             self.tracker.forget_beat()
-        self._finish("closed", rerank=False)
+        self._finish(Ended.CLOSED, rerank=False)
         self.audio.stop()
         self.library.wait()
 
     def restore_last_song(self) -> bool:
         """Bring back, paused where it was, the song the last run was closed (or killed) in."""
-        point = resume_point(self.db)
+        point = self.session.resume_point()
         if point is None or self.now is not None or point.track_id not in self.tracks:
             return False
         track = self.tracks[point.track_id]
         if not os.path.exists(track.path):  # gone since: start stopped, as without a resume
             return False
         self.tracker.start(track, position_ms=point.position_ms, listened_ms=point.listened_ms)
-        self.session.current = track.id
-        self.moves = {m.song: m for m in self.session.rerank()}  # it leaves the queue it may be in
+        self.session.start(track.id)
+        self.moves = {m.track_id: m for m in self.session.rerank()}  # it leaves the queue it may be in
         self.trackChanged.emit()
         self.queueChanged.emit()
         self._restored = True  # until it plays: if it cannot, nothing else starts by itself
@@ -344,18 +337,13 @@ class PlayerController(QObject):
     def _start(self, track_id: int) -> None:
         self._restored = False
         self._stopped = None
-        track = self.tracks.get(track_id) or track_row(self.db, track_id)
+        track = self.tracks.get(track_id) or self.session.track(track_id)
         if track is None:
             self.message.emit(f"Track {track_id} is no longer in the library.")
             return
         self.tracker.start(track)
-        self.session.current = track_id
-        # Starting the song again (Play after Stop, picking the song that plays) is not a step in
-        # the history: Previous must go to the song before it, never back onto itself.
-        while self.history and self.history[-1] == track_id:
-            self.history.pop()
-        song = self.session.song_of(track_id)
-        dropped = song is not None and self.session.queue.drop(song)  # the song playing is never queued
+        self.rules.started(track_id)
+        dropped = self.session.start(track_id)  # the song playing is never queued
         self.audio.intend_to_play()  # so that listeners of trackChanged (MPRIS) see it playing, not paused
         self.trackChanged.emit()
         if dropped:
@@ -364,21 +352,18 @@ class PlayerController(QObject):
             self.audio.play()
 
     def _advance(self) -> None:
-        song = self.session.queue.pop_next()
-        if song is None:
-            self.session.rerank()
-            song = self.session.queue.pop_next()
-        if song is None:
+        track_id = self.session.next_track()
+        if track_id is None:
             self.message.emit(self._nothing_to_play())
             self.trackChanged.emit()
             return
-        self._start(int(self.session.library.ids[song]))
+        self._start(track_id)
         self.queueChanged.emit()
 
     def _nothing_to_play(self) -> str:
         if self.tracks:
             return "Nothing left to play."
-        gone = missing_count(self.db)
+        gone = self.session.missing_count()
         if gone:
             return (
                 f"None of the {gone} songs of your library can be found: if they are on a drive, connect it "
@@ -386,42 +371,35 @@ class PlayerController(QObject):
             )
         return "The library is empty: Library > Add music folder… (Ctrl+O)."
 
-    def _finish(
-        self, ended: str, *, back_to: int | None = None, rerank: bool = True, remember: bool = True
-    ) -> EventReport | None:
+    def _finish(self, ended: Ended, *, back_to: int | None = None, rerank: bool = True) -> EventReport | None:
         play = self.tracker.end(ended)
         if play is None:
             return None
-        # Still the current song while re-ranking: the song just heard never lands in the queue.
         report = self.session.record(play, rerank=rerank, back_to=back_to)
-        self.session.current = None
         self.tracker.forget_beat()  # only after the play is stored, see engine.store.heartbeat
-        if remember and ended not in ("previous", "error"):
-            self.history.append(play.track_id)
+        self.rules.ended(play.track_id, ended)
         self.last_report = report
         if rerank:
-            self.moves = {m.song: m for m in report.moves}
+            self.moves = {m.track_id: m for m in report.moves}
         if report.updates:
             self.learned.emit(report)
         return report
 
     def _on_finished(self) -> None:
         if self.now is not None:
-            self._finish("end")
+            self._finish(Ended.END)
             self._advance()
 
     def _on_playing(self, playing: bool) -> None:
         if playing:
-            self._missing_in_a_row = 0
+            self.rules.playing()
 
     def _on_failed(self, reason: str) -> None:
         now = self.now
         if now is None:
             return
-        self._finish("error")
-        self._missing_in_a_row = self._missing_in_a_row + 1 if reason == FILE_MISSING else 0
-        if self._missing_in_a_row >= STOP_AFTER_MISSING:
-            self._missing_in_a_row = 0
+        self._finish(Ended.ERROR)
+        if self.rules.failed(missing=reason == FILE_MISSING):
             self._keep_out(
                 now.track, reason,
                 f"{STOP_AFTER_MISSING} songs in a row are missing: is the drive or folder with your music "
@@ -446,7 +424,8 @@ class PlayerController(QObject):
         in the database and leaves the library view."""
         title = track.title or Path(track.path).name
         self.message.emit(f"Cannot play “{title}”: {reason}." + (f" {then}" if then else ""))
-        self.session.mark_unplayable(track.id)
         if reason == FILE_MISSING:
-            set_status(self.db, [track.id], "missing")
+            self.session.mark_missing(track.id)
             self.library.refresh_in_background()
+        else:
+            self.session.mark_unplayable(track.id)

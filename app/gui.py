@@ -23,11 +23,17 @@ from app.controller import PlayerController
 from app.icons import app_icon
 from app.library_scan import LibraryScan
 from app.main_window import MainWindow
-from engine.demo import install_demo
-from engine.learner.profile import ProfileError
-from engine.paths import default_db_path
-from engine.settings import Settings, load_settings, save_settings
-from engine.store import SchemaError, open_db
+from engine.api import (
+    ProfileError,
+    SchemaError,
+    Settings,
+    default_db_path,
+    has_tracks,
+    install_demo,
+    load_settings,
+    open_db,
+    save_settings,
+)
 
 
 @dataclass
@@ -123,7 +129,7 @@ def _has_tracks(db_path: Path) -> bool:
         return False
     db = open_db(db_path)
     try:
-        return db.execute("SELECT EXISTS (SELECT 1 FROM tracks)").fetchone()[0] == 1
+        return has_tracks(db)
     finally:
         db.close()
 

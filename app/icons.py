@@ -6,7 +6,7 @@ from functools import cache
 
 from PySide6.QtGui import QIcon
 
-from engine.paths import assets_dir
+from engine.api import assets_dir
 
 SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 

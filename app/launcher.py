@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(argv)
     from app.bench_gui import register as register_bench_gui
-    from engine.cli.main import main as cli_main
+    from engine.api import cli_main
 
     return cli_main(cli_argv(argv), bench_extensions=[register_bench_gui])
 

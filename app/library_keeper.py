@@ -10,15 +10,13 @@ stalls on 10,000 new songs).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import sqlite_utils
 from PySide6.QtCore import QObject, Signal
 
 from app.library_model import TrackIndex
 from app.refresh_job import PreparedLibrary, RefreshJob
-from engine.listening import ListeningSession
-from engine.store.tracks import TrackRow, library_rows, library_version
+from engine.api import ListeningSession, TrackRow, database_path, library_rows, library_version
 
 
 class LibraryKeeper(QObject):
@@ -36,7 +34,7 @@ class LibraryKeeper(QObject):
     ) -> None:
         super().__init__(parent)
         self.db = db
-        self.db_path = Path(db.execute("PRAGMA database_list").fetchone()[2])
+        self.db_path = database_path(db)
         self.session = session
         self.on_features = on_features  # the session's library changed: the queue must be re-ranked
         self.tracks: dict[int, TrackRow] = {t.id: t for t in library_rows(db)}

@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 
 from app.persistent_rows import follow_rows
-from engine.store.tracks import TrackRow
+from engine.api import TrackRow
 
 Index = QModelIndex | QPersistentModelIndex
 

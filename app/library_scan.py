@@ -14,8 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.controller import PlayerController
 from app.scan_job import ScanJob
-from engine.library.scan import ScanResult
-from engine.store.pathcodec import printable
+from engine.api import ScanResult, printable
 
 REFRESH_EVERY_MS = 5000
 

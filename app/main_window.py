@@ -30,7 +30,7 @@ from app.widgets.now_playing import NowPlaying
 from app.widgets.queue_view import QueueView
 from app.widgets.seek_slider import PAGE_MS, STEP_MS
 from app.widgets.weight_panel import WeightPanel
-from engine.library.folders import leave_library
+from engine.api import leave_library
 
 SEEK_STEP_MS = 10_000
 VOLUME_STEP = 0.05

@@ -1,9 +1,9 @@
 """The play in progress: its listen clock, its heartbeat, and its record when it ends.
 
 It follows the audio player's own reports (position, playing or paused), so
-the heard time is the player's real position (``engine/listen_clock.py``),
+the heard time is the player's real position (the engine's ``ListenClock``),
 and it saves the play every two seconds and at every pause, so a killed
-player loses at most that much (``engine/store/heartbeat.py``).
+player loses at most that much (the engine's heartbeat, see docs/events.md).
 """
 
 from __future__ import annotations
@@ -15,11 +15,7 @@ import sqlite_utils
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.audio import AudioPlayer
-from engine.listen_clock import ListenClock
-from engine.listening import local_hour
-from engine.store import heartbeat
-from engine.store.plays import PlayRecord
-from engine.store.tracks import TrackRow
+from engine.api import Ended, ListenClock, PlayRecord, TrackRow, clear_heartbeat, local_hour, save_heartbeat
 
 HEARTBEAT_MS = 2000
 
@@ -62,21 +58,21 @@ class PlayTracker(QObject):
         self._beat.start()
         return self.now
 
-    def end(self, ended: str) -> PlayRecord | None:
+    def end(self, ended: Ended) -> PlayRecord | None:
         """The record of the play in progress, which is over (None when nothing was playing)."""
         now, self.now = self.now, None
         self._beat.stop()
         if now is None:
             return None
         position = self.audio.position()
-        if ended == "end":
+        if ended is Ended.END:
             position = max(position, now.duration_ms)
         now.clock.set_playing(False, position, mono_ms())
         return self._record(now, ended, position)
 
     def forget_beat(self) -> None:
         """Once the play is stored: its beat would otherwise come back as ``interrupted``."""
-        heartbeat.clear(self.db, self.session_id)
+        clear_heartbeat(self.db, self.session_id)
 
     def seek(self, to_ms: int) -> None:
         if self.now is not None:
@@ -86,9 +82,9 @@ class PlayTracker(QObject):
         now = self.now
         if now is not None:
             now.clock.advance(self.audio.position(), mono_ms())
-            heartbeat.beat(self.db, self._record(now, "interrupted", now.clock.position_ms))
+            save_heartbeat(self.db, self._record(now, Ended.INTERRUPTED, now.clock.position_ms))
 
-    def _record(self, now: NowPlaying, ended: str, position: int) -> PlayRecord:
+    def _record(self, now: NowPlaying, ended: Ended, position: int) -> PlayRecord:
         clock = now.clock
         return PlayRecord(
             track_id=now.track.id,

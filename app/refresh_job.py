@@ -14,9 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal
 
 from app.library_model import TrackIndex, index_tracks
-from engine.library_snapshot import LibrarySnapshot, load_snapshot
-from engine.store import open_db
-from engine.store.tracks import TrackRow, library_rows, library_version
+from engine.api import LibrarySnapshot, TrackRow, library_rows, library_version, load_snapshot, open_db
 
 
 @dataclass

@@ -12,8 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QThread, Signal
 
-from engine.library.scan import Scanner
-from engine.store import open_db
+from engine.api import Scanner, open_db
 
 
 class ScanJob(QThread):

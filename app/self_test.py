@@ -23,10 +23,7 @@ PLAY_MS = 1000
 
 
 def _scan(home: Path) -> tuple[bool, str]:
-    from engine.demo import demo_truth, install_demo
-    from engine.library.scan import Scanner
-    from engine.paths import default_db_path
-    from engine.store import open_db
+    from engine.api import Scanner, default_db_path, demo_truth, install_demo, open_db
 
     folder = install_demo(home / "demo-library")
     db = open_db(default_db_path())
@@ -47,19 +44,15 @@ def _scan(home: Path) -> tuple[bool, str]:
 def _learn() -> tuple[bool, str]:
     import numpy as np
 
-    from engine.listening import ListeningSession
-    from engine.paths import default_db_path
-    from engine.sim.drive import drive
-    from engine.sim.listener_spec import load_listener
-    from engine.store import open_db
+    from engine.api import ListeningSession, count_plays, default_db_path, drive, load_listener, open_db
 
     db = open_db(default_db_path())
     try:
         session = ListeningSession(db, rng=np.random.default_rng(0))
-        before = session.learner.weights.copy()
+        before = session.learner_view().weights
         result = drive(session, load_listener("daypart"), PLAYS)
-        stored = db.execute("SELECT count(*) FROM plays").fetchone()[0]
-        w = session.learner.weights
+        stored = count_plays(db)
+        w = session.learner_view().weights
     finally:
         db.close()
     ok = (
@@ -77,7 +70,7 @@ def _play(home: Path) -> tuple[bool, str]:
     from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QTimer
 
     from app.audio import AudioPlayer
-    from engine.demo import demo_truth
+    from engine.api import demo_truth
 
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
     track = home / "demo-library" / demo_truth()[0]["file"]

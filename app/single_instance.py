@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile
 
-from engine.store.player_lock import lock_path
+from engine.api import lock_path
 
 
 def acquire(db_path: Path) -> QLockFile | None:

@@ -19,18 +19,58 @@ import numpy as np
 import sqlite_utils
 
 from engine.atomic import write_text_atomic
+from engine.learner.explain import Part, top_reasons
 from engine.learner.labels import Ended, Label, label_play
 from engine.learner.learner import Learner, Update
 from engine.learner.observe import Observation, observe
 from engine.learner.profile import Mode, Profile
 from engine.library_snapshot import LibrarySnapshot, fold_plays, load_snapshot
 from engine.queue.ranker import DEFAULT_EXPLORATION, Ranker, Ranking
-from engine.queue.upcoming import Entry, Move, UpcomingQueue
+from engine.queue.upcoming import Entry, UpcomingQueue
 from engine.store import heartbeat
-from engine.store.plays import PlayRecord, insert_play
+from engine.store.plays import PlayRecord, ResumePoint, insert_play, resume_point
 from engine.store.profiles import load_profile, save_profile, undo_last, undo_preview
 from engine.store.queue_pins import load_pins, save_pins
-from engine.store.tracks import LibraryArrays
+from engine.store.scanning import set_status
+from engine.store.tracks import LibraryArrays, TrackRow, missing_count, track_row
+
+
+@dataclass(frozen=True)
+class QueueMove:
+    """One song's move in a re-rank, by track id; ``old`` is None for a song new to the queue."""
+
+    track_id: int
+    old: int | None
+    new: int
+
+    @property
+    def delta(self) -> int | None:
+        """Positive when the song moved up (towards the front)."""
+        return None if self.old is None else self.old - self.new
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One row of the upcoming queue: the song, its predicted chance of playing through, its pin."""
+
+    track_id: int
+    p: float | None
+    pinned: bool
+
+
+@dataclass(frozen=True)
+class LearnerView:
+    """What the learner's panel shows; arrays [shape=(42,)] but ``scales`` [shape=(5,)], copies.
+
+    ``q`` holds the int8 weights in INT8 mode (None in float32 mode).
+    """
+
+    weights: np.ndarray
+    prior: np.ndarray
+    mode: Mode
+    steps: int
+    q: np.ndarray | None
+    scales: np.ndarray
 
 
 @dataclass
@@ -40,7 +80,7 @@ class EventReport:
     play_id: int
     label: Label
     updates: list[Update] = field(default_factory=list)
-    moves: list[Move] = field(default_factory=list)
+    moves: list[QueueMove] = field(default_factory=list)
 
     @property
     def loss(self) -> float | None:
@@ -135,9 +175,11 @@ class ListeningSession:
             save_profile(self.db, self.learner.profile)
         if rerank:
             report.moves = self.rerank(play.started_at + play.listened_ms / 1000.0, play.hour)
+        if self.current == play.track_id:
+            self.current = None  # only now: while re-ranking the song just heard stays out of the queue
         return report
 
-    def rerank(self, now: float | None = None, hour: float | None = None) -> list[Move]:
+    def rerank(self, now: float | None = None, hour: float | None = None) -> list[QueueMove]:
         """Score the whole library and refill the queue's unpinned slots."""
         now = time.time() if now is None else now
         hour = local_hour(now) if hour is None else hour
@@ -149,7 +191,7 @@ class ListeningSession:
         self.last_ranking = ranking
         current = self.index.get(self.current) if self.current is not None else None
         moves = self.queue.rerank(ranking.scores, ranking.eligible, current=current)
-        return [Move(int(self.library.ids[m.song]), m.old, m.new) for m in moves]
+        return [QueueMove(int(self.library.ids[m.row]), m.old, m.new) for m in moves]
 
     def _restore_queue(self) -> None:
         """Put back the songs queued by hand in an earlier run; a song that is gone closes up its row."""
@@ -189,6 +231,99 @@ class ListeningSession:
         song = self.song_of(track_id)
         if song is not None:
             self.queue.drop(song)
+
+    def mark_missing(self, track_id: int) -> None:
+        """A track whose file is gone: marked missing in the database (it leaves the library's
+        playable songs, its plays stay) and kept out of the queue for the rest of this run."""
+        set_status(self.db, [track_id], "missing")
+        self.mark_unplayable(track_id)
+
+    # ------------------------------------------------------------------ the queue, by track id
+
+    def play_next(self, track_id: int) -> bool:
+        """Put a song at the front of the queue, pinned; False for a track the queue cannot hold."""
+        self.allow(track_id)
+        song = self.song_of(track_id)
+        if song is not None:
+            self.queue.play_next(song)
+        return song is not None
+
+    def enqueue(self, track_id: int) -> bool:
+        """Add a song after the songs queued by hand, pinned; False for a track the queue cannot hold."""
+        self.allow(track_id)
+        song = self.song_of(track_id)
+        if song is not None:
+            self.queue.enqueue(song)
+        return song is not None
+
+    def move(self, positions: list[int], before: int) -> None:
+        """Drag the songs at ``positions`` so that they land, in order, before ``before``; pinned."""
+        self.queue.move_rows(positions, before)
+
+    def unpin(self, position: int) -> bool:
+        """Let re-ranking move the song at ``position`` again; False when there is no such row."""
+        if 0 <= position < len(self.queue.entries):
+            self.queue.unpin(position)
+            return True
+        return False
+
+    def start(self, track_id: int) -> bool:
+        """``track_id`` becomes the current song, which is never queued; whether the queue changed."""
+        self.current = track_id
+        song = self.song_of(track_id)
+        return song is not None and self.queue.drop(song)
+
+    def next_track(self) -> int | None:
+        """Take the song at the front of the queue (re-ranking first when it is empty); None: none left."""
+        song = self.queue.pop_next()
+        if song is None:
+            self.rerank()
+            song = self.queue.pop_next()
+        return None if song is None else int(self.library.ids[song])
+
+    def queue_entries(self) -> list[QueueEntry]:
+        """The upcoming queue, front first, with the last re-rank's predictions."""
+        ranking = self.last_ranking
+        ids = self.library.ids
+        out = []
+        for e in self.queue.entries:
+            p = float(ranking.p[e.song]) if ranking is not None and e.song < len(ranking.p) else None
+            out.append(QueueEntry(int(ids[e.song]), p, e.pinned))
+        return out
+
+    @property
+    def can_play(self) -> bool:
+        """Whether Next has something to play (the queue, or the library it is refilled from)."""
+        return bool(self.queue.entries) or self.library.n_songs > 0
+
+    # ------------------------------------------------------------------- the library and the store
+
+    def track(self, track_id: int) -> TrackRow | None:
+        """A track's row as the views show it, read from the database (None: no such track)."""
+        return track_row(self.db, track_id)
+
+    def missing_count(self) -> int:
+        """How many of the library's songs are marked missing."""
+        return missing_count(self.db)
+
+    def resume_point(self) -> ResumePoint | None:
+        """Where the song the last run was closed (or killed) in was cut short; None if it was not."""
+        return resume_point(self.db)
+
+    def reasons(self, track_id: int, n: int = 6) -> list[Part]:
+        """The largest parts of a track's score right now ("why this song"); [] when it is unknown."""
+        x = self.inputs_for(track_id)
+        return [] if x is None else top_reasons(self.learner.weights, x, n)
+
+    def learner_view(self) -> LearnerView:
+        """The learner's weights and state, as the panel shows them (copies)."""
+        p = self.learner.profile
+        q = None if p.q is None else p.q.copy()
+        return LearnerView(p.weights.copy(), p.prior.copy(), p.mode, p.steps, q, p.scales.copy())
+
+    @property
+    def mode(self) -> Mode:
+        return self.learner.mode
 
     def song_of(self, track_id: int) -> int | None:
         """The library row of a track id (None when it is not playable)."""

@@ -104,3 +104,52 @@ def test_the_engines_packages_import_each_other_without_a_cycle() -> None:
                     seen.add(nxt)
                     stack.append((nxt, [*path, nxt]))
     assert cycles == []
+
+
+def _engine_modules_imported(path: Path) -> set[str]:
+    """The engine modules a file imports, at any depth (lazy imports in functions too)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "engine"}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "engine":
+                found |= {f"engine.{a.name}" for a in node.names}
+            elif node.module.startswith("engine."):
+                found.add(node.module)
+    return found
+
+
+def test_app_reaches_the_engine_only_through_its_door() -> None:
+    """app/ imports engine.api and nothing else of the engine (see engine/api.py)."""
+    offenders = {
+        str(p.relative_to(ROOT)): sorted(_engine_modules_imported(p) - {"engine.api"})
+        for p in (ROOT / "app").rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+    seen = _engine_modules_imported(ROOT / "app" / "controller.py")
+    assert seen == {"engine.api"}, "the check sees the controller's imports"
+
+
+def test_every_name_the_door_lists_is_there() -> None:
+    import engine.api
+
+    missing = [name for name in engine.api.__all__ if not hasattr(engine.api, name)]
+    assert missing == []
+
+
+SESSION_INSIDES = {"queue", "learner", "context", "ranker", "index", "library", "last_ranking", "current"}
+
+
+def test_app_uses_the_listening_session_by_its_operations_not_its_insides() -> None:
+    """No ``session.queue``, ``session.learner``...: the session's own methods are the door."""
+    found = []
+    for path in (ROOT / "app").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Attribute) and node.attr in SESSION_INSIDES:
+                owner = node.value
+                name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+                if name == "session":
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} session.{node.attr}")
+    assert found == []

@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.controller import PlayerController
-from engine.library.cover import cover_bytes
-from engine.paths import cache_dir
-from engine.store.tracks import TrackRow
+from engine.api import TrackRow, cache_dir, cover_bytes
 
 BUS_NAME = "org.mpris.MediaPlayer2.skipwise"
 OBJECT_PATH = "/org/mpris/MediaPlayer2"
@@ -95,7 +93,7 @@ def root_properties() -> dict[str, Variant]:
 
 
 def player_properties(controller: PlayerController) -> dict[str, Variant]:
-    has_next = bool(controller.session.queue.entries) or controller.session.library.n_songs > 0
+    has_next = controller.can_go_next()
     return {
         "PlaybackStatus": ("s", playback_status(controller)),
         "Rate": ("d", 1.0),
@@ -105,7 +103,7 @@ def player_properties(controller: PlayerController) -> dict[str, Variant]:
         "Volume": ("d", float(controller.volume())),
         "Position": ("x", int(controller.position()) * 1000),
         "CanGoNext": ("b", has_next),
-        "CanGoPrevious": ("b", controller.now is not None or bool(controller.history)),
+        "CanGoPrevious": ("b", controller.can_go_previous()),
         "CanPlay": ("b", has_next or controller.now is not None),
         "CanPause": ("b", controller.now is not None),
         "CanSeek": ("b", controller.now is not None),

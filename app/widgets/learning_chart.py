@@ -12,7 +12,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
-from engine.learner.learner import Update
+from engine.api import Update
 
 HISTORY = 200  # updates shown
 ACCURACY_WINDOW = 20  # a guess is right when p >= 0.5 exactly when the target is >= 0.5

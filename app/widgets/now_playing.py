@@ -11,7 +11,7 @@ from app.icons import app_icon
 from app.library_model import format_ms
 from app.widgets.elided_label import ElidedLabel
 from app.widgets.seek_slider import SeekSlider
-from engine.library.cover import cover_bytes
+from engine.api import cover_bytes
 
 COVER_PX = 112
 

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 from app.controller import PlayerController
 from app.widgets.learning_chart import LearningChart
 from app.widgets.weight_tree import DOWN, UP, WeightTree
-from engine.learner.profile import ProfileError
-from engine.listening import EventReport
+from engine.api import EventReport, ProfileError
 
 
 class WeightPanel(QWidget):
@@ -32,7 +31,7 @@ class WeightPanel(QWidget):
         self.controller = controller
         self.int8 = QCheckBox("INT8")
         self.int8.setToolTip("Quantization-aware mode: 42 int8 weights plus five scales")
-        self.int8.setChecked(controller.session.learner.mode == "int8")
+        self.int8.setChecked(controller.learner_view().mode == "int8")
         self.int8.toggled.connect(lambda on: controller.set_mode("int8" if on else "float32"))
         self.undo = QPushButton("Undo")
         self.undo.setToolTip("Undo the last update (Ctrl+Z)")
@@ -74,17 +73,17 @@ class WeightPanel(QWidget):
         self.on_profile_changed()
 
     def on_learned(self, report: EventReport) -> None:
-        steps = self.controller.session.learner.profile.steps
+        view = self.controller.learner_view()
         for i, update in enumerate(report.updates):
-            self.chart.add(update, steps - len(report.updates) + 1 + i)
+            self.chart.add(update, view.steps - len(report.updates) + 1 + i)
         delta = report.updates[-1].after - report.updates[0].before
-        self.tree.show_profile(self.controller.session.learner.profile, delta)
+        self.tree.show_profile(view, delta)
         self._show_status(report)
         self.show_reasons()
 
     def on_profile_changed(self, why: str = "") -> None:
         """``why``: "undo" (the chart drops what was undone), "reset" or "import" (it starts again)."""
-        profile = self.controller.session.learner.profile
+        profile = self.controller.learner_view()
         if why in ("reset", "import"):
             self.chart.clear()
         elif why == "undo":
@@ -97,7 +96,7 @@ class WeightPanel(QWidget):
         self.show_reasons()
 
     def _show_status(self, report: EventReport | None) -> None:
-        profile = self.controller.session.learner.profile
+        profile = self.controller.learner_view()
         text = f"{profile.steps} updates, {profile.mode}"
         if report is not None and report.loss is not None:
             text += f"; last: {report.label.kind.value.replace('_', ' ')}, loss {report.loss:.3f}"

@@ -11,9 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from engine.learner import int8
-from engine.learner.params import GROUPS, LABELS, N_PARAMS
-from engine.learner.profile import Profile
+from engine.api import GROUPS, LABELS, N_PARAMS, LearnerView, expand_scales
 
 COLUMNS = ("Parameter", "Value", "Last change", "INT8 stored")
 UP, DOWN = QColor(46, 160, 67), QColor(207, 34, 46)
@@ -66,13 +64,13 @@ class WeightTree(QTreeWidget):
         self.last_delta = np.zeros(N_PARAMS)
         self._shown: dict[int, tuple] = {}
 
-    def show_profile(self, profile: Profile, delta: np.ndarray | None = None) -> None:
+    def show_profile(self, profile: LearnerView, delta: np.ndarray | None = None) -> None:
         """Write every value; ``delta`` [shape=(42,)] is the last update's change (None: keep)."""
         if delta is not None:
             self.last_delta = np.asarray(delta, dtype=float)
         w = profile.weights
         largest = float(np.max(np.abs(self.last_delta))) if self.last_delta.size else 0.0
-        scales = int8.expand_scales(profile.scales) if profile.q is not None else None
+        scales = expand_scales(profile.scales) if profile.q is not None else None
         for i, item in enumerate(self.items):
             d = float(self.last_delta[i])
             stored = (

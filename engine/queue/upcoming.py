@@ -3,6 +3,9 @@
 Songs the user queued or moved by hand are *pinned*: re-ranking never moves
 them. Every other slot is refilled, in order, from the best-scored eligible
 songs. The song that is playing is not in the queue, so it never moves either.
+
+Songs are library rows here (indices into the scores); the listening session
+translates them to and from track ids.
 """
 
 from __future__ import annotations
@@ -14,15 +17,20 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Entry:
+    """One queued song: its library row, and whether the user placed it by hand."""
+
     song: int
     pinned: bool = False
 
 
 @dataclass(frozen=True)
 class Move:
-    """One song's move in a re-rank; ``old`` is None for a song new to the queue."""
+    """One song's move in a re-rank, by library row; ``old`` is None for a song new to the queue.
 
-    song: int
+    (The listening session reports the same moves by track id: ``engine.listening.QueueMove``.)
+    """
+
+    row: int
     old: int | None
     new: int
 

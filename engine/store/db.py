@@ -53,6 +53,11 @@ def open_db(path: Path | str, *, migrate: bool = True) -> sqlite_utils.Database:
     return db
 
 
+def database_path(db: sqlite_utils.Database) -> Path:
+    """The file an open database lives in (for a second connection on another thread)."""
+    return Path(db.execute("PRAGMA database_list").fetchone()[2])
+
+
 def _use_wal(conn: sqlite3.Connection) -> None:
     """Switch to WAL, waiting while another process holds the lock.
 

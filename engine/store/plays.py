@@ -51,6 +51,11 @@ def insert_play_in(conn: sqlite3.Connection, play: PlayRecord, label: Label) -> 
     return int(cur.lastrowid or 0)
 
 
+def count_plays(db: sqlite_utils.Database) -> int:
+    """How many plays are stored."""
+    return int(db.execute("SELECT count(*) FROM plays").fetchone()[0])
+
+
 def list_plays(db: sqlite_utils.Database, *, last: int | None = None) -> list[dict[str, Any]]:
     """Plays oldest first, joined with the track's path and title; ``last`` keeps the newest N."""
     sql = """SELECT plays.*, tracks.path AS path, tracks.title AS title

@@ -149,6 +149,11 @@ def missing_count(db: sqlite_utils.Database) -> int:
     return int(db.execute("SELECT count(*) FROM tracks WHERE status = 'missing'").fetchone()[0])
 
 
+def has_tracks(db: sqlite_utils.Database) -> bool:
+    """Whether the database knows any song at all (whatever its status)."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM tracks)").fetchone()[0] == 1
+
+
 def library_version(db: sqlite_utils.Database) -> tuple[tuple, tuple]:
     """Cheap fingerprints of (the tracks, the features): equal means nothing to reload."""
     tracks = db.execute("SELECT count(*), max(updated_at), sum(status = 'ok') FROM tracks").fetchone()

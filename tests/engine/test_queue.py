@@ -32,7 +32,7 @@ def test_rerank_orders_by_score_and_reports_moves() -> None:
     assert q.songs == [1, 5, 3, 2]
     moves = q.rerank(np.array([0.1, 0.2, 0.95, 0.7, 0.3, 0.8]), ok)
     assert q.songs == [2, 5, 3, 4]
-    by_song = {m.song: m for m in moves}
+    by_song = {m.row: m for m in moves}
     assert (by_song[2].old, by_song[2].new, by_song[2].delta) == (3, 0, 3)
     assert by_song[5].delta == 0 and by_song[3].delta == 0
     assert by_song[4].old is None and by_song[4].delta is None, "new to the queue"
@@ -108,7 +108,7 @@ def test_session_queue_follows_the_learners_new_scores(db: sqlite_utils.Database
     p = session.last_ranking.p
     unpinned = [session.index[t] for t in after[1:]]
     assert list(p[unpinned]) == sorted(p[unpinned], reverse=True), "greedy order is the learner's order"
-    assert {m.song for m in report.moves} == set(after)
+    assert {m.track_id for m in report.moves} == set(after)
 
 
 def test_context_memories_tell_early_and_late_skips_and_session_apart() -> None:
