@@ -4,19 +4,54 @@ The engine's session holds the library as arrays for the learner; this keeps
 the rows the library table shows, and takes in what a scan stores, either at
 once (``refresh``) or with the reading done on a worker thread
 (``refresh_in_background``, what a running scan uses so the window never
-stalls on 10,000 new songs).
+stalls on 10,000 new songs: reading 10,000 tracks, refolding the listening
+history and preparing the search keys takes a good tenth of a second).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import sqlite_utils
 from PySide6.QtCore import QObject, Signal
 
-from app.library_model import TrackIndex
-from app.refresh_job import PreparedLibrary, RefreshJob
-from engine.api import ListeningSession, TrackRow, database_path, library_rows, library_version
+from app.background import Coalesced
+from app.library_model import TrackIndex, index_tracks
+from engine.api import (
+    LibrarySnapshot,
+    ListeningSession,
+    TrackRow,
+    database_path,
+    library_rows,
+    library_version,
+    load_snapshot,
+    open_db,
+)
+
+
+@dataclass
+class PreparedLibrary:
+    """What a background refresh read, all from one moment of the database."""
+
+    version: tuple
+    snapshot: LibrarySnapshot
+    tracks: list[TrackRow]
+    index: TrackIndex
+
+
+def prepare_library(db_path: Path) -> PreparedLibrary:
+    """Read the library with a connection of its own (this runs on a worker thread)."""
+    db = open_db(db_path, migrate=False)
+    try:
+        version = library_version(db)  # first: anything stored later is caught by the next refresh
+        with db.conn:  # one read transaction: tracks and features from the same moment
+            snapshot = load_snapshot(db)
+            tracks = library_rows(db)
+        return PreparedLibrary(version, snapshot, tracks, index_tracks(tracks))
+    finally:
+        db.close()
 
 
 class LibraryKeeper(QObject):
@@ -40,9 +75,9 @@ class LibraryKeeper(QObject):
         self.tracks: dict[int, TrackRow] = {t.id: t for t in library_rows(db)}
         self.index: TrackIndex | None = None  # search keys prepared with the rows, if any
         self._version = library_version(db)
-        self._job: RefreshJob | None = None
-        self._again = False
-        self._closed = False
+        self._refreshes: Coalesced[PreparedLibrary] = Coalesced(
+            self, lambda report: prepare_library(self.db_path), self._on_prepared, self._on_failed
+        )
 
     def refresh(self) -> None:
         """Take in what the scanner stored (new tracks, new features), now, on this thread."""
@@ -52,45 +87,27 @@ class LibraryKeeper(QObject):
 
     def refresh_in_background(self) -> None:
         """The same, with the reading done by a worker thread; requests during one run it once more."""
-        if self._closed:
-            return
-        if self._job is not None:
-            self._again = True
-            return
-        self._again = False
-        job = RefreshJob(self.db_path, self)
-        job.done.connect(self._on_prepared)
-        job.crashed.connect(lambda reason: self._done(f"Could not reload the library: {reason}"))
-        self._job = job
-        job.start()
+        self._refreshes.request()
 
     def wait(self) -> None:
         """Let a running background refresh finish (the app is closing): what it prepared is dropped,
         as its result may still arrive after the database is closed (a queued signal)."""
-        self._again = False
-        self._closed = True
-        if self._job is not None:
-            self._job.wait()
+        self._refreshes.close()
 
     def _on_prepared(self, prepared: PreparedLibrary) -> None:
-        if self._closed:
-            self._done(None)
+        if self._refreshes.closed:
             return
         if prepared.version != self._version:
             changed = self.session.adopt(prepared.snapshot)
             self._take_in(prepared.version, changed, prepared.tracks, prepared.index)
-        self._done(None)
+        if not self._refreshes.pending():
+            self.refreshed.emit()
 
-    def _done(self, problem: str | None) -> None:
-        job, self._job = self._job, None
-        if job is not None:
-            job.wait()
-            job.deleteLater()
-        if problem:
-            self.failed.emit(problem)
-        if self._again:
-            self.refresh_in_background()
-        else:
+    def _on_failed(self, reason: str) -> None:
+        if self._refreshes.closed:
+            return
+        self.failed.emit(f"Could not reload the library: {reason}")
+        if not self._refreshes.pending():
             self.refreshed.emit()
 
     def _take_in(
