@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from engine.learner.context import ContextState
-from engine.learner.learner import Learner
+from engine.learner.variants import make_learner
 from engine.learner.observe import LearnOne
 from engine.queue.ranker import DEFAULT_EXPLORATION, HOLD_BACK_HOURS, Ranker, eligible_songs
 from engine.sim import river_baseline
@@ -56,12 +56,12 @@ class LearnerStrategy:
         ctx: ContextState,
         rng: np.random.Generator,
         *,
-        mode: str,
+        variant: str,
         exploration: float,
         frozen: bool = False,
     ) -> None:
         self.ctx = ctx
-        self.learner = Learner.from_prior(mode=mode, rng=rng)  # type: ignore[arg-type]
+        self.learner = make_learner(variant, rng)
         self.ranker = Ranker(self.learner, ctx, exploration=exploration, rng=rng)
         self.frozen = frozen
 
@@ -118,11 +118,11 @@ def make_strategy(
     if name == "shuffle":
         return Shuffle(ctx, rng)
     if name == "learner":
-        return LearnerStrategy(ctx, rng, mode="float32", exploration=exploration)
+        return LearnerStrategy(ctx, rng, variant="float32", exploration=exploration)
     if name == "learner_int8":
-        return LearnerStrategy(ctx, rng, mode="int8", exploration=exploration)
+        return LearnerStrategy(ctx, rng, variant="int8", exploration=exploration)
     if name == "prior":
-        return LearnerStrategy(ctx, rng, mode="float32", exploration=exploration, frozen=True)
+        return LearnerStrategy(ctx, rng, variant="float32", exploration=exploration, frozen=True)
     if name == "river":
         return RiverStrategy(ctx, river_lr)
     if name == "oracle":
