@@ -12,8 +12,8 @@ from typing import Protocol
 import numpy as np
 
 from engine.learner.context import ContextState
-from engine.learner.variants import make_learner
 from engine.learner.observe import LearnOne
+from engine.learner.variants import make_learner
 from engine.queue.ranker import DEFAULT_EXPLORATION, HOLD_BACK_HOURS, Ranker, eligible_songs
 from engine.sim import river_baseline
 from engine.sim.person import Person
