@@ -21,10 +21,10 @@ from engine.sim.strategies import STRATEGIES
 
 # Listener seeds looked at while tuning, so no longer "untuned": 1000-1003 (first design),
 # 2000-2007 and 5000-5003 (the "heard recently" input), 7006, 9000, 9025 and 9027 (the misses
-# that row 7 of docs/model.md looked into, and the development set of row 8 with 1000-1003,
+# that row 7 of docs/notebook-model.md looked into, and the development set of row 8 with 1000-1003,
 # 2000-2007 and 5000-5003), 20014-20097 (row 8's short repeat tolerances; the tolerances of
 # 20000-20999 were read to pick them). 6000-6007, 7000-7007, 8000-8007, 9000-9031 and
-# 10000-10031 were first run for the measurements docs/model.md reports, 10000-10031 and
+# 10000-10031 were first run for the measurements docs/notebook-model.md reports, 10000-10031 and
 # 11000-11031 for the current code (11000-11031 were then a development set for the knobs of
 # row 9); whoever tunes the learner next should measure on seeds from 12000 to 19999.
 UNTUNED_SEED = 10000

@@ -37,8 +37,8 @@ def register(sub: Any, extensions: Sequence[Extension] = ()) -> None:
         default=None,
         metavar="S",
         help=(
-            f"listener seed of the first generated listener (default {UNTUNED_SEED}, the set docs/model.md "
-            "reports; seeds from 12000 on have not been looked at)"
+            f"listener seed of the first generated listener (default {UNTUNED_SEED}, the set "
+            "docs/notebook-model.md reports; seeds from 12000 on have not been looked at)"
         ),
     )
     listeners.add_argument("--no-builtins", action="store_true", help="only the generated listeners")

@@ -10,7 +10,7 @@ from engine.learner.context import ContextState
 from engine.learner.learner import Learner
 
 HOLD_BACK_HOURS = 3.0
-DEFAULT_EXPLORATION = 0.15  # chosen on the simulator, see docs/model.md
+DEFAULT_EXPLORATION = 0.15  # chosen on the simulator, see docs/notebook-model.md
 
 
 @dataclass
