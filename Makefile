@@ -48,6 +48,8 @@ run: $(STAMP) run-deps
 ## test: set everything up and run the whole suite headless
 test: $(TEST_STAMP) system-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 ## screenshot: the real window on a virtual screen, mid-playback, weight panel open
@@ -71,6 +73,7 @@ run-deps:
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(TEST_STAMP)
 	$(BIN)/skipwise bench learner

@@ -52,7 +52,7 @@ def bench_listeners(
     if events < 1 or seeds < 1:
         raise ValueError("events and seeds must be at least 1")
     start = min(WARMUP_EVENTS, events - 1)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for kind, spec in specs:
         if progress:
             progress(spec.name)

@@ -12,7 +12,7 @@ from typing import Any
 from engine.atomic import write_text_atomic
 from engine.cli.common import CliError, add_db_option, db_from, db_path, print_json
 from engine.learner.params import GROUPS, LABELS
-from engine.learner.profile import Profile, ProfileError
+from engine.learner.profile import Mode, Profile, ProfileError
 from engine.store.player_lock import running_player
 from engine.store.profiles import load_profile, save_profile, undo_last, undone_what
 
@@ -121,7 +121,7 @@ def undo_cmd(args: argparse.Namespace) -> int:
 def reset_cmd(args: argparse.Namespace) -> int:
     _refuse_under_a_running_player(args)
     if args.int8 or args.float32:
-        mode = "int8" if args.int8 else "float32"
+        mode: Mode = "int8" if args.int8 else "float32"
     else:
         try:
             mode = _current(args, must_exist=False).mode

@@ -55,9 +55,9 @@ class _Run:
         n = frame.samples
         if self.planar:
             for plane, buf in zip(frame.planes, self.planes, strict=False):
-                buf.append(np.frombuffer(plane, self.dtype, n))
+                buf.append(np.frombuffer(memoryview(plane), self.dtype, n))
         else:
-            self.planes[0].append(np.frombuffer(frame.planes[0], self.dtype, n * self.channels))
+            self.planes[0].append(np.frombuffer(memoryview(frame.planes[0]), self.dtype, n * self.channels))
         self.held += n
         if self.held >= FLUSH_SAMPLES:
             self._flush(last=False)

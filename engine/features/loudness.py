@@ -99,7 +99,7 @@ def dynamic_range(lvl: Level) -> float:
     if lvl.silent:
         return 0.0
     audible = lvl.block_lufs[lvl.block_lufs > ABSOLUTE_GATE_LUFS]
-    threshold = float(_lufs(np.mean(10.0 ** ((audible + 0.691) / 10.0)))) + RANGE_GATE_LU
+    threshold = float(_lufs(float(np.mean(10.0 ** ((audible + 0.691) / 10.0))))) + RANGE_GATE_LU
     kept = audible[audible > threshold]
     if kept.size < 2:
         return 0.0

@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
@@ -22,8 +23,9 @@ from engine.learner import int8, model, timeofday
 from engine.learner.optimizer import StepConfig, absorb_event, forget, newton_step
 from engine.learner.profile import Mode, Profile
 
+_kernel: ModuleType | None
 try:
-    from engine.learner import _kernel
+    import engine.learner._kernel as _kernel
 except ImportError:  # built without a C compiler: the NumPy reference path is used
     _kernel = None
 

@@ -93,7 +93,7 @@ class Person:
 
     def play_probability(self, hour: float, since_heard_h: np.ndarray) -> np.ndarray:
         """The oracle's view: P(play through) of every song now, noise averaged out."""
-        return _sig(self.utility(hour, since_heard_h) + self.offset)
+        return np.asarray(_sig(self.utility(hour, since_heard_h) + self.offset))
 
     def react(self, song: int, hour: float, since_heard_h: float) -> Reaction:
         """Listen to ``song`` and decide whether, and when, to skip it."""

@@ -52,7 +52,7 @@ def recover(db: sqlite_utils.Database) -> list[int]:
     ids: list[int] = []
     rows = list(db.query(f"SELECT {', '.join(_FIELDS)} FROM heartbeat ORDER BY started_at"))
     for row in rows:
-        play = replace(PlayRecord(**row, ended=Ended.INTERRUPTED.value), source="heartbeat")
+        play = replace(PlayRecord(**row, ended=Ended.INTERRUPTED), source="heartbeat")
         with transaction(db.conn):
             stored = db.conn.execute(
                 "SELECT 1 FROM plays WHERE session_id = ? AND track_id = ? AND started_at = ?",

@@ -56,7 +56,10 @@ def test_requests_while_one_runs_make_one_more_run_not_many(qtbot: QtBot) -> Non
         return runs[-1]
 
     refreshes: Coalesced[int] = Coalesced(
-        parent, op, lambda n: results.append((n, refreshes.pending())), results.append  # type: ignore[arg-type]
+        parent,
+        op,
+        lambda n: results.append((n, refreshes.pending())),
+        results.append,  # type: ignore[arg-type]
     )
     refreshes.request()
     for _ in range(5):

@@ -40,7 +40,10 @@ def formats(tmp_path_factory: pytest.TempPathFactory) -> Path:
             folder / f"{i:02d} - Tone_{fmt}.{fmt}",
             freq=220 + 40 * i,
             tags={
-                "title": f"Tone {fmt}", "artist": "Sine Band", "album": "Tones", "track": str(i + 1),
+                "title": f"Tone {fmt}",
+                "artist": "Sine Band",
+                "album": "Tones",
+                "track": str(i + 1),
                 "disc": f"{1 + i % 2}/2",
             },
         )
