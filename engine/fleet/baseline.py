@@ -77,7 +77,7 @@ class Baseline:
 
     @property
     def version(self) -> str:
-        """A short fingerprint of the weights and round: what `fleet status` shows as the baseline's version."""
+        """A short fingerprint of the weights and round (what `fleet status` shows)."""
         text = json.dumps([self.round, [float(v) for v in self.weights]])
         return f"r{self.round}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 

@@ -25,7 +25,7 @@ import numpy as np
 from flwr.app import Context
 from flwr.client import ClientApp, NumPyClient
 
-from engine.fleet import config_keys as K
+from engine.fleet import config_keys as keys
 from engine.fleet.adopt import adopt_baseline
 from engine.fleet.baseline import Baseline, BaselineError, check_weights, labels_digest
 from engine.fleet.device_state import read_state, write_state
@@ -37,12 +37,12 @@ from engine.store import open_db
 
 def check_round_config(config: dict[str, Any]) -> tuple[float, str]:
     """The clip and what to send, from a round's config; BaselineError when it is not one to take part in."""
-    if config.get(K.LABELS) != labels_digest():
+    if config.get(keys.LABELS) != labels_digest():
         raise BaselineError("the server's 42 parameters are not this version's (labels differ)")
-    clip = config.get(K.CLIP)
-    if not isinstance(clip, float | int) or not math.isfinite(clip) or not 0 < clip <= K.MAX_CLIP:
-        raise BaselineError(f"the round's clip {clip!r} is not a number in (0, {K.MAX_CLIP:g}]")
-    send = config.get(K.SEND, "delta")
+    clip = config.get(keys.CLIP)
+    if not isinstance(clip, float | int) or not math.isfinite(clip) or not 0 < clip <= keys.MAX_CLIP:
+        raise BaselineError(f"the round's clip {clip!r} is not a number in (0, {keys.MAX_CLIP:g}]")
+    send = config.get(keys.SEND, "delta")
     if send not in ("delta", "weights"):
         raise BaselineError(f"the round asks to send {send!r}")
     return float(clip), str(send)
@@ -78,12 +78,12 @@ class DeviceClient(NumPyClient):
         state = read_state(self.state_path)
         try:
             weights = _baseline(parameters, "the new baseline")
-            if config.get(K.LABELS) != labels_digest():
+            if config.get(keys.LABELS) != labels_digest():
                 raise BaselineError("the new baseline's 42 parameters are not this version's (labels differ)")
-            rnd = int(config.get(K.ROUND, 0))
-            eps = config.get(K.EPSILON)
-            privacy = {"mode": config.get(K.DP_MODE), "epsilon": eps, "delta": config.get(K.DELTA)}
-            baseline = Baseline(weights, rnd, str(config.get(K.FLEET, "")), privacy)
+            rnd = int(config.get(keys.ROUND, 0))
+            eps = config.get(keys.EPSILON)
+            privacy = {"mode": config.get(keys.DP_MODE), "epsilon": eps, "delta": config.get(keys.DELTA)}
+            baseline = Baseline(weights, rnd, str(config.get(keys.FLEET, "")), privacy)
             adopt_baseline(open_db(self.db_path), baseline, db_path=self.db_path)
         except BaselineError as exc:
             state.last_refusal = str(exc)
@@ -91,7 +91,7 @@ class DeviceClient(NumPyClient):
             raise
         state.last_round, state.baseline_version = rnd, baseline.version
         state.epsilon = float(eps) if isinstance(eps, float | int) and eps >= 0 else None
-        state.delta = config.get(K.DELTA)
+        state.delta = config.get(keys.DELTA)
         state.dp_mode, state.fleet, state.last_refusal = privacy["mode"], baseline.fleet, None
         write_state(self.state_path, state)
         return 0.0, 1, {}

@@ -28,7 +28,7 @@ EVAL_LIBRARY_SONGS = 1000
 def cold_start_skip_rate(
     library: SimLibrary, spec: ListenerSpec, prior: np.ndarray, *, seed: int, events: int = COLD_START_EVENTS
 ) -> float:
-    """Skip rate over a new listener's first ``events`` plays, the profile starting at ``prior`` [shape=(42,)]."""
+    """Skip rate over a new listener's first ``events`` plays from ``prior`` [shape=(42,)]."""
     person = Person(spec, library, np.random.default_rng([seed, 1]))
     clock = Clock(np.random.default_rng([seed, 2]))
     ctx = ContextState(library.features, library.artist)

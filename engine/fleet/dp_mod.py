@@ -28,11 +28,11 @@ from flwr.common import ndarrays_to_parameters, parameters_to_ndarrays
 from flwr.common.secure_aggregation.secaggplus_constants import RECORD_KEY_CONFIGS
 from flwr.compat.common import recorddict_compat as compat
 
-from engine.fleet import config_keys as K
+from engine.fleet import config_keys as keys
 from engine.fleet.update import clip_update
 
 
-class RoundRefused(RuntimeError):
+class RoundRefusedError(RuntimeError):
     """The device does not take part in this round (the reason goes back to the server as an error)."""
 
 
@@ -46,7 +46,7 @@ def secagg_when_used_mod(msg: Message, ctxt: Context, call_next: ClientAppCallab
     if RECORD_KEY_CONFIGS in msg.content.config_records:
         return secaggplus_mod(msg, ctxt, call_next)
     if _truthy(ctxt.node_config.get("require-secagg", False)):
-        raise RoundRefused("this device takes part only in rounds with secure aggregation (SecAgg+)")
+        raise RoundRefusedError("this device takes part only in rounds with secure aggregation (SecAgg+)")
     return call_next(msg, ctxt)
 
 
@@ -59,17 +59,17 @@ def dp_mod(msg: Message, ctxt: Context, call_next: ClientAppCallable) -> Message
     if msg.metadata.message_type != MessageType.TRAIN:
         return call_next(msg, ctxt)
     config = compat.recorddict_to_fitins(msg.content, keep_input=True).config
-    mode = config.get(K.DP_MODE, "distributed")
-    if mode not in K.DP_MODES:
-        raise RoundRefused(f"unknown DP mode {mode!r}")
+    mode = config.get(keys.DP_MODE, "distributed")
+    if mode not in keys.DP_MODES:
+        raise RoundRefusedError(f"unknown DP mode {mode!r}")
     if mode == "central":
         return fixedclipping_mod(msg, ctxt, call_next)
     out = call_next(msg, ctxt)
     if out.has_error():
         return out
-    z, clip, n = config.get(K.NOISE, 0.0), config.get(K.CLIP), config.get(K.EXPECTED, 1)
+    z, clip, n = config.get(keys.NOISE, 0.0), config.get(keys.CLIP), config.get(keys.EXPECTED, 1)
     if not (isinstance(z, float | int) and math.isfinite(z) and z >= 0) or not isinstance(n, int) or n < 1:
-        raise RoundRefused("the round's noise multiplier or expected device count is not usable")
+        raise RoundRefusedError("the round's noise multiplier or expected device count is not usable")
     fit_res = compat.recorddict_to_fitres(out.content, keep_input=True)
     (update,) = parameters_to_ndarrays(fit_res.parameters)
     update = clip_update(update, float(clip))  # the client clipped already; a mod below must not undo it

@@ -52,7 +52,7 @@ def secagg_ranges(settings: FleetSettings) -> tuple[float, int]:
     else:
         value = s.clip + NOISE_SIGMAS * device_noise_std(s.z, s.clip, s.min_devices)
     devices = s.per_round or MAX_PER_ROUND
-    quantization = 2 ** int(math.floor(math.log2(2**31 / devices)))
+    quantization = 2 ** math.floor(math.log2(2**31 / devices))
     return value, min(quantization, 2**22)
 
 

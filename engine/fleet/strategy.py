@@ -42,7 +42,7 @@ from flwr.server.client_proxy import ClientProxy
 from flwr.server.strategy import DifferentialPrivacyClientSideFixedClipping, FedAvg
 from flwr.supercore.differential_privacy import KEY_CLIPPING_NORM
 
-from engine.fleet import config_keys as K
+from engine.fleet import config_keys as keys
 from engine.fleet.baseline import Baseline, labels_digest
 from engine.fleet.privacy import epsilons
 from engine.fleet.report import RoundRecord, write_report
@@ -148,13 +148,13 @@ class FleetStrategy(FedAvg):
         k = min(s.per_round or len(online), len(online))
         chosen = [online[i] for i in self.rng.choice(len(online), size=k, replace=False)]
         config: dict[str, Scalar] = {
-            K.ROUND: server_round,
-            K.CLIP: s.clip,
-            K.NOISE: s.z,
-            K.EXPECTED: k,
-            K.DP_MODE: s.dp,
-            K.SEND: "weights" if s.dp == "central" else "delta",
-            K.LABELS: labels_digest(),
+            keys.ROUND: server_round,
+            keys.CLIP: s.clip,
+            keys.NOISE: s.z,
+            keys.EXPECTED: k,
+            keys.DP_MODE: s.dp,
+            keys.SEND: "weights" if s.dp == "central" else "delta",
+            keys.LABELS: labels_digest(),
         }
         if s.dp == "central":
             config[KEY_CLIPPING_NORM] = s.clip  # what Flower's fixedclipping_mod reads
@@ -245,12 +245,12 @@ class FleetStrategy(FedAvg):
             return []
         last = self.records[-1]
         config: dict[str, Scalar] = {
-            K.ROUND: last.round,
-            K.LABELS: labels_digest(),
-            K.DP_MODE: self.settings.dp,
-            K.EPSILON: -1.0 if last.epsilon["pld"] is None else float(last.epsilon["pld"]),
-            K.DELTA: self.settings.delta,
-            K.FLEET: self.settings.fleet,
+            keys.ROUND: last.round,
+            keys.LABELS: labels_digest(),
+            keys.DP_MODE: self.settings.dp,
+            keys.EPSILON: -1.0 if last.epsilon["pld"] is None else float(last.epsilon["pld"]),
+            keys.DELTA: self.settings.delta,
+            keys.FLEET: self.settings.fleet,
         }
         ins = EvaluateIns(ndarrays_to_parameters([self.baseline]), config)
         return [(c, ins) for c in client_manager.all().values()]
