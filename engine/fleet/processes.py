@@ -1,0 +1,116 @@
+"""Child processes of the fleet (SuperLink, SuperNodes, ``flwr run``): started and stopped by their id.
+
+Each child runs in its own session (so its process group is its own and a
+signal to it never reaches the caller), with Flower's and Ray's privacy
+defaults off and its own ``FLWR_HOME``. Stopping sends SIGTERM to the child's
+process group, waits a bounded time, then SIGKILL. No wait here is unbounded.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.fleet.privacy_env import quiet_environment
+
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((LOOPBACK, 0))
+        return int(s.getsockname()[1])
+
+
+def wait_listening(child: Child, host: str, port: int, *, timeout: float = 60.0) -> bool:
+    """Wait until ``host:port`` accepts a TCP connection (True), the child exits or ``timeout`` s pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and child.running():
+        try:
+            with socket.create_connection((host, port), timeout=1.0):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def flower_bin(name: str) -> str:
+    """A Flower executable beside this Python (the virtualenv's bin), else on PATH."""
+    here = Path(sys.executable).parent / name
+    return str(here) if here.exists() else name
+
+
+def child_environment(flwr_home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(quiet_environment())
+    env["FLWR_HOME"] = str(flwr_home)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.update(extra or {})
+    return env
+
+
+@dataclass
+class Child:
+    """A started child process, its argv and its log file."""
+
+    name: str
+    proc: subprocess.Popen
+    log_path: Path
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def running(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """SIGTERM to the child's process group, SIGKILL after ``timeout`` s; its exit status."""
+        if self.proc.poll() is None:
+            _signal_group(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                _signal_group(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=timeout)
+        else:
+            _signal_group(self.proc.pid, signal.SIGKILL)  # its own children (clientapp processes) may linger
+        return self.proc.returncode
+
+    def log_tail(self, chars: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+
+def _signal_group(pid: int, sig: int) -> None:
+    try:
+        os.killpg(pid, sig)  # the child leads its own session: its group id is its pid
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def start(
+    name: str, argv: list[str], *, env: dict[str, str], log_path: Path, cwd: Path | None = None
+) -> Child:
+    """Start ``argv`` in its own session, stdout and stderr to ``log_path``."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+        )
+    return Child(name, proc, log_path)
