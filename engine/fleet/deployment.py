@@ -7,6 +7,7 @@ settings; ``flwr run`` packs it and the SuperLink pushes it to the SuperNodes.
 
 from __future__ import annotations
 
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,14 +115,14 @@ def start_superlink(
 
 def supernode_argv(
     superlink: str, db: Path, state: Path, *, port: int, certificate: Path | None = None,
-    trusted_entities: Path | None = None,
+    trusted_entities: Path | None = None, require_secagg: bool = False,
 ) -> list[str]:  # fmt: skip
     """``flower-supernode`` for one device: its database and state file in the node config."""
     argv = [flower_bin("flower-supernode"), "--superlink", superlink, "--host", LOOPBACK, "--port", str(port)]
     argv += ["--root-certificates", str(certificate)] if certificate else ["--insecure"]
     if trusted_entities:
         argv += ["--trusted-entities", str(trusted_entities)]
-    argv += ["--node-config", f'db="{db}" state="{state}" require-secagg=false', "--max-retries", "30"]
+    argv += ["--node-config", f'db="{db}" state="{state}" require-secagg={str(require_secagg).lower()}', "--max-retries", "30"]
     return argv
 
 
@@ -166,7 +167,7 @@ def run_app(folder: Path, superlink: SuperLink, settings: FleetSettings, *, time
     timed_out = False
     try:
         child.proc.wait(timeout=timeout)
-    except Exception:  # noqa: BLE001 - subprocess.TimeoutExpired: stop it, say so
+    except subprocess.TimeoutExpired:
         timed_out = True
     finally:
         code = child.stop()

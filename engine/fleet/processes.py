@@ -8,6 +8,7 @@ process group, waits a bounded time, then SIGKILL. No wait here is unbounded.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -92,10 +93,8 @@ class Child:
 
 
 def _signal_group(pid: int, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)  # the child leads its own session: its group id is its pid
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def start(
