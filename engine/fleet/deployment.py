@@ -122,7 +122,12 @@ def supernode_argv(
     argv += ["--root-certificates", str(certificate)] if certificate else ["--insecure"]
     if trusted_entities:
         argv += ["--trusted-entities", str(trusted_entities)]
-    argv += ["--node-config", f'db="{db}" state="{state}" require-secagg={str(require_secagg).lower()}', "--max-retries", "30"]
+    argv += [
+        "--node-config",
+        f'db="{db}" state="{state}" require-secagg={str(require_secagg).lower()}',
+        "--max-retries",
+        "30",
+    ]
     return argv
 
 
