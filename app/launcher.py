@@ -11,7 +11,7 @@ import multiprocessing
 import sys
 
 GUI_OPTIONS = ("--demo", "--db", "--no-scan", "--play")
-COMMANDS = ("scan", "tracks", "plays", "simulate", "demo", "profile", "bench")  # engine.cli.main's
+COMMANDS = ("scan", "tracks", "plays", "simulate", "demo", "profile", "bench", "fleet")  # engine.cli.main's
 
 
 def wants_window(argv: list[str]) -> bool:

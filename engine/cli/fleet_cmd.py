@@ -161,7 +161,7 @@ def simulate_cmd(args: argparse.Namespace) -> int:
     _settings(args, min_devices=min(args.per_round or args.devices, args.devices), noise_multiplier=0.0)
     doc = simulate_fleet(
         devices=args.devices, rounds=args.rounds, per_round=args.per_round, events=args.events,
-        noise_multiplier=args.noise_multiplier, dp=args.dp, secagg=not args.no_secagg,
+        clip=args.clip, noise_multiplier=args.noise_multiplier, dp=args.dp, secagg=not args.no_secagg,
         engine=args.engine,
         shared=args.shared == "on", seed=args.seed, held_out=args.held_out,
     )  # fmt: skip
