@@ -113,14 +113,22 @@ def device_paths(context: Context, devices_dir: str | None = None) -> tuple[Path
 
 
 def make_client_app(
-    devices_dir: str | None = None, *, client: type[DeviceClient] = DeviceClient
+    devices_dir: str | None = None,
+    *,
+    client: type[DeviceClient] = DeviceClient,
+    outer_mods: tuple = (),
+    device_mod: Any = dp_mod,
 ) -> ClientApp:
-    """The ClientApp: SecAgg+ outermost (when the round uses it), then the DP mod, then the device."""
+    """The ClientApp: SecAgg+ outermost (when the round uses it), then the DP mod, then the device.
+
+    ``outer_mods`` go outside all of them, ``device_mod`` replaces the DP mod (the tests' dropouts and
+    hostile devices).
+    """
 
     def client_fn(context: Context) -> Any:
         return client(*device_paths(context, devices_dir)).to_client()
 
-    return ClientApp(client_fn=client_fn, mods=[secagg_when_used_mod, dp_mod])
+    return ClientApp(client_fn=client_fn, mods=[*outer_mods, secagg_when_used_mod, device_mod])
 
 
 app = make_client_app()
