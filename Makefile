@@ -13,7 +13,7 @@ QT_PACKAGES := $(shell grep -v '^\#' packaging/qt-runtime-packages.txt)
 # libraries the .deb depends on beyond Qt's (the build checks that each one it links is declared).
 PACKAGE_BUILD_PACKAGES := binutils desktop-file-utils appstream \
 	$(shell sed -e '/^\#/d' -e 's/.*| *//' packaging/deb-depends.txt)
-TEST_PACKAGES := ffmpeg util-linux dbus-daemon playerctl xvfb xauth $(PACKAGE_BUILD_PACKAGES)
+TEST_PACKAGES := ffmpeg util-linux dbus-daemon playerctl xvfb xauth strace $(PACKAGE_BUILD_PACKAGES)
 # `make run` keeps the demo's database and settings inside the checkout.
 RUN_HOME := $(CURDIR)/.home
 
@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,bench,package]'
+	$(BIN)/pip install --quiet -e '.[test,bench,package,fleet-server,fleet-sim]'
 	touch $@ $(STAMP) $(PACKAGE_STAMP)
 
 $(PACKAGE_STAMP): pyproject.toml | $(BIN)/python
@@ -50,7 +50,8 @@ test: $(TEST_STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	FLWR_TELEMETRY_ENABLED=0 FLWR_DISABLE_UPDATE_CHECK=1 RAY_USAGE_STATS_ENABLED=0 \
+		QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 ## screenshot: the real window on a virtual screen, mid-playback, weight panel open
 screenshot: $(TEST_STAMP) system-deps
