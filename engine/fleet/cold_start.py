@@ -32,7 +32,7 @@ def cold_start_skip_rate(
     person = Person(spec, library, np.random.default_rng([seed, 1]))
     clock = Clock(np.random.default_rng([seed, 2]))
     ctx = ContextState(library.features, library.artist)
-    strategy = LearnerStrategy(ctx, np.random.default_rng([seed, 3]), mode="float32", exploration=0.15)
+    strategy = LearnerStrategy(ctx, np.random.default_rng([seed, 3]), variant="float32", exploration=0.15)
     strategy.learner.profile = Profile.from_prior(np.asarray(prior, dtype=np.float64))
     skipped = 0
     for _ in range(events):
@@ -41,7 +41,8 @@ def cold_start_skip_rate(
         song = strategy.choose(now, hour)
         reaction = person.react(song, hour, (now - ctx.last_played[song]) / 3600.0)
         label = label_play(reaction.ended, reaction.listened_ms, reaction.duration_ms)
-        strategy.learn(song, now, hour, label)
+        if label.target is not None:
+            strategy.learner.learn_one(ctx.inputs_one(song, now, hour), label.target)
         ctx.record(song, now, label.target, label.kind, ended_at=now + reaction.listened_ms / 1000.0)
         skipped += reaction.ended == "skip"
         clock.now += reaction.listened_ms / 1000.0 + 1.0

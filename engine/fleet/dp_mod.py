@@ -70,6 +70,8 @@ def dp_mod(msg: Message, ctxt: Context, call_next: ClientAppCallable) -> Message
     z, clip, n = config.get(keys.NOISE, 0.0), config.get(keys.CLIP), config.get(keys.EXPECTED, 1)
     if not (isinstance(z, float | int) and math.isfinite(z) and z >= 0) or not isinstance(n, int) or n < 1:
         raise RoundRefusedError("the round's noise multiplier or expected device count is not usable")
+    if not (isinstance(clip, float | int) and math.isfinite(clip) and clip > 0):
+        raise RoundRefusedError(f"the round's clip {clip!r} is not a positive number")
     fit_res = compat.recorddict_to_fitres(out.content, keep_input=True)
     (update,) = parameters_to_ndarrays(fit_res.parameters)
     update = clip_update(update, float(clip))  # the client clipped already; a mod below must not undo it

@@ -31,26 +31,26 @@ from engine.fleet.update import clip_update
 from engine.learner.params import bounds
 from engine.learner.profile import load_prior
 
-PROJECTION = {"devices": 100_000, "per_round": 10_000, "rounds": 52, "epsilon": 1.0, "delta": 1e-10}
+PROJECTION_DEVICES, PROJECTION_PER_ROUND, PROJECTION_ROUNDS = 100_000, 10_000, 52
+PROJECTION_EPSILON, PROJECTION_DELTA = 1.0, 1e-10
 HELD_OUT = 30
 
 
 def projection_noise(clip: float) -> dict[str, Any]:
     """The projected fleet's noise multiplier, its epsilons and the noise it puts on the mean."""
-    p = PROJECTION
-    z = noise_for_budget(p["epsilon"], p["delta"], p["rounds"])
-    eps = epsilons([z] * p["rounds"], p["delta"])
-    q = p["per_round"] / p["devices"]
-    sampled = epsilons([z] * p["rounds"], p["delta"], sampling_rate=q)
+    rounds, delta = PROJECTION_ROUNDS, PROJECTION_DELTA
+    z = noise_for_budget(PROJECTION_EPSILON, delta, rounds)
+    eps = epsilons([z] * rounds, delta)
+    sampled = epsilons([z] * rounds, delta, sampling_rate=PROJECTION_PER_ROUND / PROJECTION_DEVICES)
     return {
-        "devices": p["devices"],
-        "per_round": p["per_round"],
-        "rounds": p["rounds"],
+        "devices": PROJECTION_DEVICES,
+        "per_round": PROJECTION_PER_ROUND,
+        "rounds": rounds,
         "noise_multiplier": z,
         "epsilon": round(eps["pld"], 4),
         "epsilon_rdp": round(eps["rdp"], 4),
-        "delta": p["delta"],
-        "noise_std_on_mean": z * clip / p["per_round"],
+        "delta": delta,
+        "noise_std_on_mean": z * clip / PROJECTION_PER_ROUND,
         "epsilon_if_devices_were_poisson_sampled": round(sampled["pld"], 6),
     }
 

@@ -59,7 +59,9 @@ def read_membership(path: Path | None = None) -> Membership:
         return Membership()
     if not isinstance(doc, dict):
         return Membership()
-    return Membership(**{k: doc.get(k) for k in Membership.__dataclass_fields__ if k in doc})
+    joined, address, cert, db = (doc.get(k) for k in ("joined", "address", "certificate", "db"))
+    text = lambda v: v if isinstance(v, str) else None  # noqa: E731
+    return Membership(joined is True, text(address), text(cert), text(db))
 
 
 def join(address: str, *, db: Path | None = None, certificate: Path | None = None) -> Membership:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from flwr.app import Context, Message
@@ -89,7 +89,7 @@ def masked_vector_problem(msg: Message) -> str | None:
     if not isinstance(blobs, list) or len(blobs) != 2 or not all(isinstance(b, bytes) for b in blobs):
         return "a masked vector must be two arrays"
     try:
-        arrays = [bytes_to_ndarray(b) for b in blobs]
+        arrays = [bytes_to_ndarray(cast(bytes, b)) for b in blobs]
     except Exception as exc:
         return f"a masked vector does not decode: {exc}"
     if [a.shape for a in arrays] != [(1,), (N_PARAMS,)]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -60,10 +61,15 @@ class FleetSettings:
         for f in fields(cls):
             key = f"fleet-{f.name.replace('_', '-')}"
             if key in config:
-                kind = {"int": int, "float": float, "bool": _bool, "str": str}[str(f.type)]
+                kind: Callable[[Any], Any] = {"int": int, "float": float, "bool": _bool, "str": str}[
+                    str(f.type)
+                ]
                 kw[f.name] = kind(config[key])
         return cls(**kw)
 
 
 def _bool(value: Any) -> bool:
     return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {"int": int, "float": float, "bool": _bool, "str": str}
