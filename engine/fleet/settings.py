@@ -61,10 +61,7 @@ class FleetSettings:
         for f in fields(cls):
             key = f"fleet-{f.name.replace('_', '-')}"
             if key in config:
-                kind: Callable[[Any], Any] = {"int": int, "float": float, "bool": _bool, "str": str}[
-                    str(f.type)
-                ]
-                kw[f.name] = kind(config[key])
+                kw[f.name] = _PARSERS[str(f.type)](config[key])
         return cls(**kw)
 
 
