@@ -23,6 +23,9 @@ EXCLUDED_MODULES = [
     "readline", "pydoc_data",
     # numba's GPU target: the extractor compiles for the CPU only.
     "numba.cuda",
+    # The fleet's simulation engine (the `fleet-sim` extra, never the player's) and the type checker that
+    # pydantic's mypy plugin would drag in (with curses): a listener's SuperNode needs neither.
+    "ray", "mypy", "mypyc", "pydantic.mypy", "pydantic.v1.mypy",
     # Python bindings nothing imports (their shared libraries still come along where Qt links them).
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineQuick",
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.Qt3DCore",
