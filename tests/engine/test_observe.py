@@ -99,3 +99,12 @@ def test_the_learner_sees_the_inputs_from_before_the_play() -> None:
     observe(ctx, Observation(0, 5_300.0, 10.0, label, 200.0, "a"), lambda x, y: seen.append(x.copy()))
     first, second = (x[col.SONG_AFFINITY] for x in seen)
     assert first == 0.0 < second, "song affinity: nothing known at first, then the play counted"
+
+
+def test_the_fleets_local_training_learns_what_the_player_learned(db: sqlite_utils.Database) -> None:
+    """From the same prior, a device's replay for the fleet ends at the player's own weights."""
+    from engine.fleet.local_train import local_train
+
+    session = _listen(db)
+    weights = local_train(db, session.learner.profile.prior)
+    np.testing.assert_array_equal(weights, session.learner.weights)
