@@ -14,9 +14,13 @@ import time
 from typing import Protocol
 
 import numpy as np
-from PySide6.QtMultimedia import QAudio, QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices
+from PySide6 import QtMultimedia
+from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices
 
 from app.pcm_source import BYTES_PER_SAMPLE
+
+# The sink's states and errors: QtAudio since Qt 6.7; the old QAudio enums never compare equal to them.
+QtAudio = getattr(QtMultimedia, "QtAudio", None) or QtMultimedia.QAudio
 
 
 class Output(Protocol):
@@ -104,7 +108,7 @@ class DeviceOutput:
 
     def start(self) -> str | None:
         self._io = self._sink.start()
-        if self._io is None or self._sink.error() != QAudio.Error.NoError:
+        if self._io is None or self._sink.error() != QtAudio.Error.NoError:
             return f"the sound device refused it ({self._sink.error().name})"
         return None
 
@@ -128,7 +132,7 @@ class DeviceOutput:
         return self._sink.processedUSecs() / 1000.0
 
     def drained(self) -> bool:
-        return self._sink.state() in (QAudio.State.IdleState, QAudio.State.StoppedState)
+        return self._sink.state() in (QtAudio.State.IdleState, QtAudio.State.StoppedState)
 
     def suspend(self) -> None:
         self._sink.suspend()

@@ -20,6 +20,7 @@ from app.mpris import spec
 from engine.store.plays import list_plays
 from tests.app.conftest import WAIT_MS, WAIT_S
 from tests.app.test_player_e2e import assert_queue_follows_new_scores
+from tests.app.test_sink_playback import SECONDS, play_first, scan_refused
 
 PLAYER = DBusAddress(spec.OBJECT_PATH, bus_name=spec.BUS_NAME, interface=spec.PLAYER_IFACE)
 PROPS = DBusAddress(spec.OBJECT_PATH, bus_name=spec.BUS_NAME, interface=spec.PROPS_IFACE)
@@ -311,5 +312,35 @@ def test_a_new_song_is_announced_playing_without_a_pause_in_between(qtbot: Any, 
         statuses = [ch["PlaybackStatus"][1] for _, ch, _ in bodies if "PlaybackStatus" in ch]
         assert "Paused" not in statuses, statuses
         client.pool.submit(watcher.close).result(WAIT_S)
+    finally:
+        client.close()
+
+
+def test_a_song_on_the_second_playback_path_is_the_same_to_the_bus(
+    qtbot: Any, bus_player: Player, tmp_path: Path
+) -> None:
+    """A song FFmpeg refused plays through libsndfile and a QAudioSink: status, length, position,
+    seeking, pausing and Next read and act over MPRIS as for any song."""
+    c = bus_player.controller
+    refused = scan_refused(qtbot, bus_player, tmp_path)
+    client = Client()
+    try:
+        play_first(qtbot, bus_player, refused, 1000)
+        assert c.audio.plays_through_sink()
+        ((_, status),) = wait(qtbot, client.call(PROPS, "Get", "ss", spec.PLAYER_IFACE, "PlaybackStatus"))
+        ((_, meta),) = wait(qtbot, client.call(PROPS, "Get", "ss", spec.PLAYER_IFACE, "Metadata"))
+        ((_, position),) = wait(qtbot, client.call(PROPS, "Get", "ss", spec.PLAYER_IFACE, "Position"))
+        assert status == "Playing" and meta["mpris:trackid"] == ("o", spec.track_path(refused))
+        assert meta["mpris:length"] == ("x", SECONDS * 1_000_000) and position >= 1_000_000
+        wait(qtbot, client.call(PLAYER, "SetPosition", "ox", spec.track_path(refused), 9_000_000))
+        qtbot.waitUntil(lambda: c.position() >= 9_500, timeout=WAIT_MS)
+        wait(qtbot, client.call(PLAYER, "PlayPause"))
+        qtbot.waitUntil(lambda: not c.is_playing(), timeout=WAIT_MS)
+        ((_, status),) = wait(qtbot, client.call(PROPS, "Get", "ss", spec.PLAYER_IFACE, "PlaybackStatus"))
+        assert status == "Paused"
+        wait(qtbot, client.call(PLAYER, "Next"))
+        (play,) = [p for p in list_plays(bus_player.db) if p["track_id"] == refused]
+        assert (play["ended"], play["label"], play["seeks_forward"]) == ("skip", 0.0, 1)
+        assert 9_500 <= play["position_ms"] < 11_000 and play["listened_ms"] < 3000
     finally:
         client.close()

@@ -21,6 +21,10 @@ SECONDS = 20.0
 
 @pytest.fixture
 def refused(qtbot: Any, player: Player, tmp_path: Path) -> int:
+    return scan_refused(qtbot, player, tmp_path)
+
+
+def scan_refused(qtbot: Any, player: Player, tmp_path: Path) -> int:
     """The refused file, scanned into the player's library by the window's own scan; its track id."""
     folder = tmp_path / "music"
     folder.mkdir()
@@ -40,7 +44,7 @@ def refused(qtbot: Any, player: Player, tmp_path: Path) -> int:
     return track_id
 
 
-def _play_first(qtbot: Any, player: Player, track_id: int, until_ms: int) -> None:
+def play_first(qtbot: Any, player: Player, track_id: int, until_ms: int) -> None:
     c = player.controller
     c.add_next(track_id)
     c.play()
@@ -57,7 +61,7 @@ def test_a_song_ffmpeg_refuses_plays_seeks_and_is_skipped_like_any_other(
     messages: list[str] = []
     c.message.connect(messages.append)
     steps = c.session.learner.profile.steps
-    _play_first(qtbot, player, refused, 1000)
+    play_first(qtbot, player, refused, 1000)
     assert c.audio.plays_through_sink() and c.is_playing()
     assert c.now is not None and c.now.duration_ms == SECONDS * 1000, "the duration libsndfile reports"
     assert not [m for m in messages if m.startswith("Cannot play")], messages
@@ -81,7 +85,7 @@ def test_a_paused_sink_song_stands_still_and_its_heartbeat_counts_what_was_heard
     qtbot: Any, player: Player, refused: int
 ) -> None:
     c = player.controller
-    _play_first(qtbot, player, refused, 800)
+    play_first(qtbot, player, refused, 800)
     c.set_volume(0.25)
     assert c.volume() == 0.25 and c.audio.volume() == pytest.approx(0.25)
     c.pause()
@@ -101,7 +105,7 @@ def test_a_paused_sink_song_stands_still_and_its_heartbeat_counts_what_was_heard
 
 def test_a_sink_song_played_to_its_end_is_a_play_through(qtbot: Any, player: Player, refused: int) -> None:
     c = player.controller
-    _play_first(qtbot, player, refused, 300)
+    play_first(qtbot, player, refused, 300)
     with qtbot.waitSignal(c.learned, timeout=WAIT_MS):
         c.seek(int(SECONDS * 1000) - 1200)
     (play,) = [p for p in list_plays(player.db) if p["track_id"] == refused]
@@ -116,7 +120,7 @@ def test_a_sink_song_closed_mid_way_comes_back_paused_where_it_was(
     qtbot: Any, player: Player, refused: int, db_path: Path
 ) -> None:
     c = player.controller
-    _play_first(qtbot, player, refused, 500)
+    play_first(qtbot, player, refused, 500)
     c.seek(7000)
     qtbot.waitUntil(lambda: c.position() >= 7500, timeout=WAIT_MS)
     player.window.close()

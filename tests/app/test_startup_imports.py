@@ -1,0 +1,37 @@
+"""The window comes up without the analysis stack: librosa, numba and flwr stay out of the GUI process,
+and libsndfile's binding is loaded only once a song needs the second playback path."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.app.conftest import WAIT_S
+
+ROOT = Path(__file__).parents[2]
+HEAVY = ("librosa", "numba", "flwr", "soundfile")
+
+SHOW = """
+import sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from app.gui import open_player
+player = open_player(Path(sys.argv[1]), [], mpris=False, scan=False)
+player.window.show()
+app.processEvents()
+print(sorted(m for m in {heavy!r} if m in sys.modules))
+player.close()
+"""
+
+
+def test_the_window_starts_without_the_analysis_stack_or_libsndfile(db_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", SHOW.format(heavy=HEAVY), str(db_path)],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=WAIT_S, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
