@@ -84,6 +84,7 @@ class LibraryModel(QAbstractTableModel):
         self._haystack: list[str] = []
         self._index = TrackIndex()
         self._rows: list[TrackRow] = []
+        self._row_of: dict[int, int] = {}  # track id -> its row now, so a skip never scans the rows
         self._query = ""
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._playing: int | None = None  # its row is shown in bold
@@ -117,7 +118,7 @@ class LibraryModel(QAbstractTableModel):
             index = index_tracks(self._all, self._index)
         self._index = index
         self._haystack = [index.hay[t] for t in self._all]
-        self._rows = self._select()
+        self._show(self._select())
         self.endResetModel()
 
     def set_query(self, text: str) -> None:
@@ -131,10 +132,7 @@ class LibraryModel(QAbstractTableModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, track_id: int) -> int | None:
-        for i, t in enumerate(self._rows):
-            if t.id == track_id:
-                return i
-        return None
+        return self._row_of.get(track_id)
 
     def tracks(self) -> list[TrackRow]:
         return self._all
@@ -143,9 +141,13 @@ class LibraryModel(QAbstractTableModel):
         """Rows re-filtered and re-sorted; the selection and current row follow their songs."""
         self.layoutAboutToBeChanged.emit()
         before = [t.id for t in self._rows]
-        self._rows = self._select()
+        self._show(self._select())
         follow_rows(self, before, [t.id for t in self._rows])
         self.layoutChanged.emit()
+
+    def _show(self, rows: list[TrackRow]) -> None:
+        self._rows = rows
+        self._row_of = {t.id: i for i, t in enumerate(rows)}
 
     def _select(self) -> list[TrackRow]:
         words = self._query.split()

@@ -110,5 +110,7 @@ class PlayTracker(QObject):
 
     def _on_playing(self, playing: bool) -> None:
         if self.now is not None:
+            changed = playing != self.now.clock.playing  # a new song's file replacing the last one: no
             self.now.clock.set_playing(playing, self.audio.position(), mono_ms())
-            self.beat()
+            if changed:
+                self.beat()

@@ -1,8 +1,11 @@
 """The upcoming queue as a table: song, predicted play-through, and how far it just moved.
 
 Rows can be dragged to a new place (which pins them: re-ranking leaves them
-where the user put them) and removed; both go through the controller, and the
-model is rebuilt from the controller's queue afterwards.
+where the user put them) and removed; both go through the controller. When
+the controller's queue changes, the model tells its views only what did:
+rows removed, moved and inserted (``beginRemoveRows``, ``beginMoveRows``,
+``beginInsertRows``) and the cells whose text changed, never a reset. So a
+skip redraws a few rows, and a selected song stays selected wherever it went.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelInd
 from PySide6.QtGui import QColor
 
 from app.controller import PlayerController, QueueRow
-from app.persistent_rows import follow_rows
 
 Index = QModelIndex | QPersistentModelIndex
 MIME = "application/x-skipwise-queue-rows"
@@ -53,12 +55,57 @@ class QueueModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """The queue as the controller has it now; a selected song stays selected wherever it moved."""
-        self.layoutAboutToBeChanged.emit()
-        before = [r.track.id for r in self._rows]
-        self._rows = self.controller.queue_rows()
-        follow_rows(self, before, [r.track.id for r in self._rows])
-        self.layoutChanged.emit()
+        """The queue as the controller has it now, told to the views as removals, moves and inserts."""
+        new = self.controller.queue_rows()
+        ids = [r.track.id for r in new]
+        if len(set(ids)) != len(ids):  # a song twice: no way to say which one moved
+            self.beginResetModel()
+            self._rows = new
+            self.endResetModel()
+            return
+        was_at = {r.track.id: i for i, r in enumerate(self._rows)}
+        self._remove_gone(set(ids))
+        self._move_and_insert(new)
+        old, self._rows = self._rows, new
+        # A cell changed when its song's numbers did, or when the row's number (column 0) did.
+        changed = [
+            i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b or was_at.get(b.track.id) != i
+        ]
+        if changed:
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], len(COLUMNS) - 1))
+
+    def _remove_gone(self, keep: set[int]) -> None:
+        """Rows whose song left the queue, removed bottom up, a run of neighbours at a time."""
+        row = len(self._rows) - 1
+        while row >= 0:
+            if self._rows[row].track.id in keep:
+                row -= 1
+                continue
+            last = row
+            while row > 0 and self._rows[row - 1].track.id not in keep:
+                row -= 1
+            self.beginRemoveRows(QModelIndex(), row, last)
+            del self._rows[row : last + 1]
+            self.endRemoveRows()
+            row -= 1
+
+    def _move_and_insert(self, new: list[QueueRow]) -> None:
+        """Rows put in ``new``'s order: each song already there moved up to its place, new ones inserted."""
+        for target, row in enumerate(new):
+            if target < len(self._rows) and self._rows[target].track.id == row.track.id:
+                continue
+            source = next(
+                (i for i in range(target + 1, len(self._rows)) if self._rows[i].track.id == row.track.id),
+                None,
+            )
+            if source is None:
+                self.beginInsertRows(QModelIndex(), target, target)
+                self._rows.insert(target, row)
+                self.endInsertRows()
+            else:
+                self.beginMoveRows(QModelIndex(), source, source, QModelIndex(), target)
+                self._rows.insert(target, self._rows.pop(source))
+                self.endMoveRows()
 
     def row(self, i: int) -> QueueRow | None:
         return self._rows[i] if 0 <= i < len(self._rows) else None

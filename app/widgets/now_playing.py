@@ -1,9 +1,18 @@
-"""Now playing: cover, title, artist, album, position with elapsed and remaining time, transport, volume."""
+"""Now playing: cover, title, artist, album, position with elapsed and remaining time, transport, volume.
+
+The cover is read (tags, else an image in the song's folder) and scaled on a
+worker thread: a skip shows the new title at once, and the cover a moment later.
+The thread is a daemon: a cover on a drive that hangs never holds up closing.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+import contextlib
+import threading
+from collections import OrderedDict
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget
 
 from app.controller import PlayerController
@@ -14,12 +23,30 @@ from app.widgets.seek_slider import SeekSlider
 from engine.api import cover_bytes
 
 COVER_PX = 112
+COVERS_KEPT = 32  # scaled covers of the songs shown last, so going back shows one at once
+
+
+def scaled_cover(path: str) -> QImage | None:
+    """The track's cover at the size shown, or None; any thread (QImage, not QPixmap)."""
+    data = cover_bytes(path)
+    image = QImage()
+    if not (data and image.loadFromData(data)):
+        return None
+    return image.scaled(
+        COVER_PX, COVER_PX, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
 
 
 class NowPlaying(QWidget):
+    coverRead = Signal(str, object)  # path, QImage or None; emitted by the reading thread
+
     def __init__(self, controller: PlayerController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        self._covers: OrderedDict[str, QImage | None] = OrderedDict()
+        self._cover_for = ""  # the path whose cover is shown, or is being read
+        self._placeholder = app_icon().pixmap(COVER_PX - 16, COVER_PX - 16)
+        self.coverRead.connect(self._cover_read)  # queued: it comes from the reading thread
         self.cover = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.cover.setFixedSize(COVER_PX, COVER_PX)
         self.title = ElidedLabel(objectName="title")
@@ -102,6 +129,7 @@ class NowPlaying(QWidget):
             self.artist.setText("Press play to start the queue")
             self.album.setText("")
             self.show_position(0, 0)
+            self._cover_for = ""
             self._set_cover(None)
             self.show_playing(False)
             return
@@ -110,20 +138,39 @@ class NowPlaying(QWidget):
         self.artist.setText(t.artist or "Unknown artist")
         self.album.setText(t.album)
         self.show_position(0, now.duration_ms)
-        self._set_cover(cover_bytes(t.path))
+        self._show_cover_of(t.path)
 
-    def _set_cover(self, data: bytes | None) -> None:
-        pixmap = QPixmap()
-        if not (data and pixmap.loadFromData(data)):
-            pixmap = app_icon().pixmap(COVER_PX - 16, COVER_PX - 16)
-        self.cover.setPixmap(
-            pixmap.scaled(
-                COVER_PX,
-                COVER_PX,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        )
+    def _show_cover_of(self, path: str) -> None:
+        if path == self._cover_for:
+            return
+        self._cover_for = path
+        if path in self._covers:
+            self._covers.move_to_end(path)
+            self._set_cover(self._covers[path])
+            return
+        self._set_cover(None)  # until it is read: never the last song's cover under this title
+        threading.Thread(target=self._read_cover, args=(path,), name="cover", daemon=True).start()
+
+    def _read_cover(self, path: str) -> None:
+        try:
+            image = scaled_cover(path)
+        except Exception:  # a broken file or image must not end the thread with a traceback: no cover
+            image = None
+        with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+            self.coverRead.emit(path, image)
+
+    def _cover_read(self, path: str, image: QImage | None) -> None:
+        self._covers[path] = image
+        while len(self._covers) > COVERS_KEPT:
+            self._covers.popitem(last=False)
+        if path == self._cover_for:
+            self._set_cover(image)
+
+    def _set_cover(self, image: QImage | None) -> None:
+        if image is None:
+            self.cover.setPixmap(self._placeholder)
+        else:
+            self.cover.setPixmap(QPixmap.fromImage(image))
 
     def show_position(self, position: int, duration: int) -> None:
         self.slider.setRange(0, max(duration, 0))

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMenu, QTableView, QVBoxLayout, QWidget
 
 from app.controller import PlayerController
 from app.queue_model import QueueModel
+
+
+class QueueTable(QTableView):
+    """The queue's table; ``painted`` says when a repaint of its rows is done (``skipwise bench gui``)."""
+
+    painted = Signal()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.painted.emit()
 
 
 class QueueView(QWidget):
@@ -15,7 +25,7 @@ class QueueView(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.model = QueueModel(controller, self)
-        self.table = QTableView()
+        self.table = QueueTable()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import PlayerController
+from app.widgets.elided_label import ElidedLabel
 from app.widgets.learning_chart import LearningChart
 from app.widgets.weight_tree import DOWN, UP, WeightTree
 from engine.api import EventReport, ProfileError
@@ -42,7 +43,7 @@ class WeightPanel(QWidget):
         self.export.clicked.connect(self.ask_export)
         self.import_ = QPushButton("Import…")
         self.import_.clicked.connect(self.ask_import)
-        self.status = QLabel()
+        self.status = ElidedLabel()  # its width never follows the text: no relayout of the window per play
         buttons = QHBoxLayout()
         for w in (self.int8, self.undo, self.reset, self.export, self.import_):
             buttons.addWidget(w)

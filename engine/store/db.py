@@ -140,7 +140,7 @@ def _refuse_a_foreign_database(db: sqlite_utils.Database | sqlite3.Connection) -
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(conn: sqlite3.Connection, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
     """One explicit write transaction: committed whole, or rolled back whole.
 
     Unlike ``with conn:``, a COMMIT that fails (interrupted, disk full) is rolled
@@ -148,7 +148,15 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     unrelated one on the same connection. A COMMIT interrupted in its last
     steps can raise after the data is already durable: callers that retry
     then store it twice, never lose it.
+
+    ``durable=False`` commits without waiting for the disk (``synchronous=NORMAL``
+    for this one transaction): in WAL mode the commit survives the process
+    being killed, and only a power cut may take it back. For writes that are
+    replaced within seconds anyway (the heartbeat), so that they do not wait
+    for an fsync on the GUI thread.
     """
+    if not durable:
+        conn.execute("PRAGMA synchronous = NORMAL")
     try:
         conn.execute("BEGIN IMMEDIATE")  # inside the try: a BEGIN can fail after it began
         yield conn
@@ -157,3 +165,6 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    finally:
+        if not durable:
+            conn.execute("PRAGMA synchronous = FULL")

@@ -29,7 +29,7 @@ def beat(db: sqlite_utils.Database, play: PlayRecord) -> None:
     """Save ``play`` (its ``ended`` is ignored) as the session's play in progress."""
     row = {k: v for k, v in asdict(play).items() if k in _FIELDS}
     row["beat_at"] = time.time()
-    with transaction(db.conn):
+    with transaction(db.conn, durable=False):  # a kill keeps it; a power cut may cost one beat
         db.conn.execute(
             f"INSERT OR REPLACE INTO heartbeat ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             list(row.values()),
@@ -37,7 +37,8 @@ def beat(db: sqlite_utils.Database, play: PlayRecord) -> None:
 
 
 def clear(db: sqlite_utils.Database, session_id: str) -> None:
-    with transaction(db.conn):
+    # Not durable either: a beat that comes back after a power cut is one of a stored play (dropped).
+    with transaction(db.conn, durable=False):
         db.conn.execute("DELETE FROM heartbeat WHERE session_id = ?", (session_id,))
 
 
