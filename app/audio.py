@@ -56,6 +56,7 @@ class AudioPlayer(QObject):
         self._path = ""
         self._sink: SinkPlayback | None = None  # the second path, made the first time a file needs it
         self._on_sink = False  # the file loaded plays through the second path
+        self._switching = False  # inside load(), replacing a song with one that is to play
 
     def load(self, path: str, *, start_ms: int = 0) -> bool:
         """Load ``path``, to play from ``start_ms``; False (and ``failed`` emitted) if it cannot be opened."""
@@ -71,7 +72,12 @@ class AudioPlayer(QObject):
         if not os.access(path, os.R_OK):
             self._fail(NOT_READABLE)
             return False
-        self._player.setSource(QUrl.fromLocalFile(path))
+        # The song before stops as this one loads: no pause to announce when this one is to play on.
+        self._switching = self._meant_to_play
+        try:
+            self._player.setSource(QUrl.fromLocalFile(path))
+        finally:
+            self._switching = False
         return not self._failed
 
     def play(self) -> None:
@@ -162,9 +168,10 @@ class AudioPlayer(QObject):
             self.durationChanged.emit(int(ms))
 
     def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
-        if self._on_sink:
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        if self._on_sink or (self._switching and not playing):
             return
-        self.playingChanged.emit(state == QMediaPlayer.PlaybackState.PlayingState)
+        self.playingChanged.emit(playing)
 
     def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
         if self._on_sink:

@@ -98,8 +98,9 @@ class LibraryModel(QAbstractTableModel):
         rows = [r for t in (self._playing, track_id) if t is not None and (r := self.row_of(t)) is not None]
         self._playing = track_id
         for r in rows:
+            # createIndex, not index(): no rowCount() round trip into Python for a row known to exist
             self.dataChanged.emit(
-                self.index(r, 0), self.index(r, len(COLUMNS) - 1), [Qt.ItemDataRole.FontRole]
+                self.createIndex(r, 0), self.createIndex(r, len(COLUMNS) - 1), [Qt.ItemDataRole.FontRole]
             )
 
     def set_tracks(

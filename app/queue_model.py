@@ -28,6 +28,13 @@ HEADER_TIPS = (
     "How far the song moved in the queue after your last play or skip",
 )
 UP, DOWN = QColor(46, 160, 67), QColor(207, 34, 46)
+DISPLAY, TOOLTIP, FOREGROUND, ALIGNMENT = (
+    int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                     Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole)
+)  # fmt: skip
+TRACK_ID = int(Qt.ItemDataRole.UserRole) + 1
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+Cells = tuple[dict[int, Any], ...]  # one dict of role -> value per column
 
 
 def move_text(row: QueueRow) -> str:
@@ -44,13 +51,37 @@ def move_text(row: QueueRow) -> str:
     return ""
 
 
+def _cells_of(position: int, row: QueueRow) -> Cells:
+    """What each column of the queue row at ``position`` shows, role by role."""
+    track = row.track
+    pin = "\nPinned: you placed it here, re-ranking leaves it." if row.pinned else ""
+    tip = f"{track.title} — {track.artist}\n{track.album}{pin}"
+    texts = (
+        "◆" if row.pinned else str(position + 1),
+        track.title,
+        track.artist,
+        "" if row.p is None else f"{row.p:.0%}",
+        move_text(row),
+    )
+    cells = []
+    for col, text in enumerate(texts):
+        cell: dict[int, Any] = {DISPLAY: text, TOOLTIP: tip, TRACK_ID: track.id}
+        if col in (0, 3, 4):
+            cell[ALIGNMENT] = RIGHT
+        if col == 4 and row.move is not None and row.move.delta:
+            cell[FOREGROUND] = UP if row.move.delta > 0 else DOWN
+        cells.append(cell)
+    return tuple(cells)
+
+
 class QueueModel(QAbstractTableModel):
-    TrackIdRole = Qt.ItemDataRole.UserRole + 1
+    TrackIdRole = TRACK_ID
 
     def __init__(self, controller: PlayerController, parent: Any = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self._rows: list[QueueRow] = []
+        self._cells: list[Cells] = []  # row by row, as shown; empty while the rows are being moved
         controller.queueChanged.connect(self.refresh)
         self.refresh()
 
@@ -61,12 +92,15 @@ class QueueModel(QAbstractTableModel):
         if len(set(ids)) != len(ids):  # a song twice: no way to say which one moved
             self.beginResetModel()
             self._rows = new
+            self._cells = [_cells_of(i, r) for i, r in enumerate(new)]
             self.endResetModel()
             return
+        self._cells = []
         was_at = {r.track.id: i for i, r in enumerate(self._rows)}
         self._remove_gone(set(ids))
         self._move_and_insert(new)
         old, self._rows = self._rows, new
+        self._cells = [_cells_of(i, r) for i, r in enumerate(new)]
         # A cell changed when its song's numbers did, or when the row's number (column 0) did.
         changed = [
             i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b or was_at.get(b.track.id) != i
@@ -117,29 +151,14 @@ class QueueModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Called some ten times per cell at every repaint: one dict lookup, made when the rows change.
+        r = index.row()
+        if r < 0 or r >= len(self._rows):
             return None
-        row, col = self._rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return "◆" if row.pinned else str(index.row() + 1)
-            if col == 1:
-                return row.track.title
-            if col == 2:
-                return row.track.artist
-            if col == 3:
-                return "" if row.p is None else f"{row.p:.0%}"
-            return move_text(row)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 4 and row.move and row.move.delta:
-            return UP if row.move.delta > 0 else DOWN
-        if role == Qt.ItemDataRole.ToolTipRole:
-            pin = "\nPinned: you placed it here, re-ranking leaves it." if row.pinned else ""
-            return f"{row.track.title} — {row.track.artist}\n{row.track.album}{pin}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 3, 4):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == self.TrackIdRole:
-            return row.track.id
-        return None
+        cells = self._cells[r] if r < len(self._cells) else None
+        if cells is None:  # asked while the rows are being moved (the views do not, but may)
+            cells = _cells_of(r, self._rows[r])
+        return cells[index.column()].get(role)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -16,8 +16,11 @@ class ElidedLabel(QLabel):
 
     def __init__(self, parent: QWidget | None = None, *, objectName: str = "") -> None:
         super().__init__(parent, objectName=objectName)
+        self._shown: tuple[str, int, str] = ("", -1, "")  # text, width: the text as drawn
 
     def setText(self, text: str) -> None:
+        if text == self.text():
+            return  # nothing to lay out or draw again
         super().setText(text)
         self._update_tooltip()
 
@@ -25,9 +28,17 @@ class ElidedLabel(QLabel):
         return QSize(0, super().minimumSizeHint().height())
 
     def shown_text(self) -> str:
-        """The text as drawn at the current width."""
-        width = self.contentsRect().width()
-        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+        """The text as drawn at the current width (worked out again only when either changes)."""
+        text, width = self.text(), self.contentsRect().width()
+        if self._shown[:2] != (text, width):
+            elided = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width)
+            self._shown = (text, width, elided)
+        return self._shown[2]
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._shown = ("", -1, "")  # elided with the old font
+        super().changeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -8,8 +8,10 @@ The thread is a daemon: a cover on a drive that hangs never holds up closing.
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
@@ -35,6 +37,38 @@ def scaled_cover(path: str) -> QImage | None:
     return image.scaled(
         COVER_PX, COVER_PX, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
     )
+
+
+class CoverReader:
+    """One daemon thread that reads covers in the order asked; started on the first request."""
+
+    def __init__(self) -> None:
+        self._requests: queue.SimpleQueue[tuple[str, Callable[[str, QImage | None], None]]] = (
+            queue.SimpleQueue()
+        )
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def read(self, path: str, then: Callable[[str, QImage | None], None]) -> None:
+        """``then(path, image)`` is called on the reading thread (emit a signal from it)."""
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="cover-reader", daemon=True)
+                self._thread.start()
+        self._requests.put((path, then))
+
+    def _run(self) -> None:
+        while True:
+            path, then = self._requests.get()
+            try:
+                image = scaled_cover(path)
+            except Exception:  # a broken file or image must not end the thread: no cover
+                image = None
+            with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+                then(path, image)
+
+
+COVERS = CoverReader()
 
 
 class NowPlaying(QWidget):
@@ -66,7 +100,10 @@ class NowPlaying(QWidget):
         self.previous = self._button(
             style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward), "Previous"
         )
-        self.play = self._button(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Play")
+        self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self._shows_playing = False
+        self.play = self._button(self._play_icon, "Play")
         self.next = self._button(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Next (skip)")
         self.stop = self._button(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop), "Stop")
         self.previous.clicked.connect(controller.previous)
@@ -149,15 +186,7 @@ class NowPlaying(QWidget):
             self._set_cover(self._covers[path])
             return
         self._set_cover(None)  # until it is read: never the last song's cover under this title
-        threading.Thread(target=self._read_cover, args=(path,), name="cover", daemon=True).start()
-
-    def _read_cover(self, path: str) -> None:
-        try:
-            image = scaled_cover(path)
-        except Exception:  # a broken file or image must not end the thread with a traceback: no cover
-            image = None
-        with contextlib.suppress(RuntimeError):  # the window closed meanwhile
-            self.coverRead.emit(path, image)
+        COVERS.read(path, self.coverRead.emit)
 
     def _cover_read(self, path: str, image: QImage | None) -> None:
         self._covers[path] = image
@@ -179,8 +208,10 @@ class NowPlaying(QWidget):
         self.remaining.setText("-" + format_ms(max(duration - position, 0)))
 
     def show_playing(self, playing: bool) -> None:
-        pixmap = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.play.setIcon(self.style().standardIcon(pixmap))
+        if playing == self._shows_playing:
+            return
+        self._shows_playing = playing
+        self.play.setIcon(self._pause_icon if playing else self._play_icon)
         self.play.setToolTip("Pause" if playing else "Play")
 
     def _show_volume(self, volume: float) -> None:

@@ -1,10 +1,14 @@
-"""The live weight panel: the 42 weights moving, the learning curve, and why the current song was chosen."""
+"""The live weight panel: the 42 weights moving, the learning curve, and why the current song was chosen.
+
+It follows plays and skips a frame later (``FOLLOW_MS``): a skip redraws the
+queue and the now-playing line first, and the panel in the next frame.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -24,6 +28,8 @@ from app.widgets.elided_label import ElidedLabel
 from app.widgets.learning_chart import LearningChart
 from app.widgets.weight_tree import DOWN, UP, WeightTree
 from engine.api import EventReport, ProfileError
+
+FOLLOW_MS = 16
 
 
 class WeightPanel(QWidget):
@@ -68,15 +74,39 @@ class WeightPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
 
-        controller.learned.connect(self.on_learned)
+        self._pending: list[tuple[EventReport, int]] = []  # plays learned from, with the steps then
+        self._reasons_due = False
+        self._follow = QTimer(self, singleShot=True, interval=FOLLOW_MS)
+        self._follow.timeout.connect(self.catch_up)
+        controller.learned.connect(self._learned)
         controller.profileChanged.connect(self.on_profile_changed)
-        controller.trackChanged.connect(self.show_reasons)
+        controller.trackChanged.connect(self._track_changed)
         self.on_profile_changed()
 
-    def on_learned(self, report: EventReport) -> None:
+    def _learned(self, report: EventReport) -> None:
+        self._pending.append((report, self.controller.learner_view().steps))
+        self._follow.start()
+
+    def _track_changed(self) -> None:
+        self._reasons_due = True
+        self._follow.start()
+
+    def catch_up(self) -> None:
+        """Show now what the plays and song changes since the last frame did."""
+        self._follow.stop()
+        pending, self._pending = self._pending, []
+        for report, steps in pending:
+            self.on_learned(report, steps)
+        if self._reasons_due and not pending:
+            self.show_reasons()
+        self._reasons_due = False
+
+    def on_learned(self, report: EventReport, steps: int | None = None) -> None:
+        """``steps``: the profile's updates just after ``report`` (default: now)."""
         view = self.controller.learner_view()
+        steps = view.steps if steps is None else steps
         for i, update in enumerate(report.updates):
-            self.chart.add(update, view.steps - len(report.updates) + 1 + i)
+            self.chart.add(update, steps - len(report.updates) + 1 + i)
         delta = report.updates[-1].after - report.updates[0].before
         self.tree.show_profile(view, delta)
         self._show_status(report)
@@ -84,6 +114,7 @@ class WeightPanel(QWidget):
 
     def on_profile_changed(self, why: str = "") -> None:
         """``why``: "undo" (the chart drops what was undone), "reset" or "import" (it starts again)."""
+        self.catch_up()  # the plays before it first
         profile = self.controller.learner_view()
         if why in ("reset", "import"):
             self.chart.clear()

@@ -70,7 +70,7 @@ def test_next_after_a_second_is_a_stored_skip_that_trains_and_reorders(qtbot: ob
     assert model.rowCount() == len(player.controller.session.upcoming)
     moved = [model.data(model.index(r, 4)) for r in range(model.rowCount())]
     assert any(m.startswith(("▲", "▼")) or m == "new" for m in moved), "the queue shows how songs moved"
-    assert player.window.weights.chart.count == 1
+    qtbot.waitUntil(lambda: player.window.weights.chart.count == 1, timeout=WAIT_MS)  # type: ignore[attr-defined]
 
 
 def test_the_keyboard_shortcut_is_the_same_skip(qtbot: object, player: Player) -> None:

@@ -182,6 +182,9 @@ def test_the_weight_panel_shows_42_labelled_weights_and_the_last_change(qtbot: A
     play_for(qtbot, c, 800)
     with qtbot.waitSignal(c.learned, timeout=WAIT_MS):
         c.next()
+    panel = player.window.weights
+    assert panel.chart.loss.count() == 0, "the panel follows a frame after the skip, not in it"
+    qtbot.waitUntil(lambda: panel.chart.loss.count() == 1, timeout=WAIT_MS)
     w = c.session.learner.weights
     delta = c.last_report.updates[-1].delta  # type: ignore[union-attr]
     changed = [i for i in range(42) if delta[i] != 0]
@@ -211,14 +214,15 @@ def test_int8_switch_undo_and_reset(qtbot: Any, player: Player) -> None:
     c.next()
     trained = c.session.learner.weights.copy()
     assert not np.array_equal(trained, prior)
-    assert panel.chart.count == c.session.learner.profile.steps >= 1, "the chart counts the profile's updates"
+    steps = c.session.learner.profile.steps
+    qtbot.waitUntil(lambda: panel.chart.count == steps >= 1, timeout=WAIT_MS)  # the chart counts the updates
     panel.undo.click()
     np.testing.assert_array_equal(
         c.session.learner.weights, before_skip, "undone: the weights before the skip"
     )
     assert panel.chart.count == 0 and panel.chart.loss.count() == 0, "the undone update left the chart"
     c.next()  # learn again, so that the reset has something to clear
-    assert panel.chart.count == c.session.learner.profile.steps
+    qtbot.waitUntil(lambda: panel.chart.count == c.session.learner.profile.steps, timeout=WAIT_MS)
     defaults: list[bool] = []
 
     def answer_yes() -> None:
