@@ -66,11 +66,15 @@ class TrackIndex:
     keys: dict[TrackRow, tuple] = field(default_factory=dict)
 
 
+def search_text(t: TrackRow) -> str:
+    return fold(f"{t.title}\n{t.artist}\n{t.album}\n{t.genre}")
+
+
 def index_tracks(tracks: list[TrackRow], previous: TrackIndex | None = None) -> TrackIndex:
     """The index of ``tracks``, reusing what ``previous`` already computed for unchanged rows."""
     old = previous or TrackIndex()
     return TrackIndex(
-        {t: old.hay.get(t) or fold(f"{t.title}\n{t.artist}\n{t.album}\n{t.genre}") for t in tracks},
+        {t: old.hay.get(t) or search_text(t) for t in tracks},
         {t: old.keys.get(t) or tuple(key(t) for _, _, key in COLUMNS) for t in tracks},
     )
 
@@ -81,8 +85,11 @@ class LibraryModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._all: list[TrackRow] = []
-        self._haystack: list[str] = []
+        # Search text and sort keys: from an index prepared off the GUI thread when there is one, else
+        # made the first time a search or a sort by that column needs them (10,000 songs fold in 0.2 s).
+        self._haystack: list[str] | None = None
         self._index = TrackIndex()
+        self._column_keys: dict[int, dict[TrackRow, Any]] = {}
         self._rows: list[TrackRow] = []
         self._row_of: dict[int, int] = {}  # track id -> its row now, so a skip never scans the rows
         self._query = ""
@@ -115,10 +122,13 @@ class LibraryModel(QAbstractTableModel):
         if sort is not None:
             self._sort = sort
         self._all = list(tracks)
-        if index is None or any(t not in index.keys for t in self._all):
-            index = index_tracks(self._all, self._index)
-        self._index = index
-        self._haystack = [index.hay[t] for t in self._all]
+        if index is not None:
+            self._index = index
+        self._haystack = None
+        current = set(self._all)
+        for column, keys in self._column_keys.items():
+            if len(keys) > 2 * len(current):  # rows replaced by a refresh: their keys go
+                self._column_keys[column] = {t: k for t, k in keys.items() if t in current}
         self._show(self._select())
         self.endResetModel()
 
@@ -153,15 +163,36 @@ class LibraryModel(QAbstractTableModel):
     def _select(self) -> list[TrackRow]:
         words = self._query.split()
         rows = (
-            [t for t, hay in zip(self._all, self._haystack, strict=True) if all(w in hay for w in words)]
+            [t for t, hay in zip(self._all, self._hay(), strict=True) if all(w in hay for w in words)]
             if words
             else list(self._all)
         )
         if self._sort is not None:
             column, order = self._sort
-            keys = self._index.keys
-            rows.sort(key=lambda t: keys[t][column], reverse=order == Qt.SortOrder.DescendingOrder)
+            rows.sort(key=self._sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
         return rows
+
+    def _hay(self) -> list[str]:
+        if self._haystack is None:
+            hay = self._index.hay
+            self._haystack = [hay.get(t) or hay.setdefault(t, search_text(t)) for t in self._all]
+        return self._haystack
+
+    def _sort_key(self, column: int) -> Callable[[TrackRow], Any]:
+        prepared = self._index.keys
+        made = self._column_keys.setdefault(column, {})
+        key = COLUMNS[column][2]
+
+        def sort_key(t: TrackRow) -> Any:
+            keys = prepared.get(t)
+            if keys is not None:
+                return keys[column]
+            value = made.get(t)
+            if value is None:
+                value = made[t] = key(t)
+            return value
+
+        return sort_key
 
     # Qt's model interface
 
@@ -199,5 +230,7 @@ class LibraryModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if self._sort == (column, order):
+            return  # the header says it again (restoring the window's layout): already in that order
         self._sort = (column, order)
         self._relayout()
