@@ -23,6 +23,7 @@ from app.controller import PlayerController
 from app.icons import app_icon
 from app.library_scan import LibraryScan
 from app.main_window import MainWindow
+from app.resume_setting import add_resume_toggle
 from engine.api import (
     ProfileError,
     SchemaError,
@@ -77,7 +78,9 @@ def open_player(
         save_settings(settings)
 
     window = MainWindow(controller, scanner, folders=folders, on_folders_changed=folders_changed)
-    controller.restore_last_song()
+    add_resume_toggle(window, settings, save_settings)
+    if settings.resume_last_song:
+        controller.restore_last_song()
     player = Player(db, controller, window, scanner)
     if mpris:
         player.mpris = start_mpris(player)

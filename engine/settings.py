@@ -1,4 +1,4 @@
-"""The user's settings: music folders, volume, exploration; one small JSON file in the config dir.
+"""The user's settings: music folders, volume, exploration, resuming; one small JSON file in the config dir.
 
 A settings file that cannot be read is reported and set aside (renamed with a
 ``.broken`` suffix), never silently overwritten: the defaults are used for
@@ -27,6 +27,7 @@ class Settings:
     volume: float = 0.8
     exploration: float | None = None  # None: the learner's default (engine.queue.ranker)
     window: str = ""  # the window's geometry and dock layout, opaque (base64) to the engine
+    resume_last_song: bool = True  # bring back, paused where it was, the song the last run stopped in
     problem: str | None = field(default=None, compare=False)  # why the file on disk was not used
 
     def to_json(self) -> dict[str, Any]:
@@ -82,6 +83,10 @@ def _parse(doc: Any) -> Settings:
     if not isinstance(window, str):
         raise TypeError("window must be a string")
     out.window = window
+    resume = doc.get("resume_last_song", True)
+    if not isinstance(resume, bool):
+        raise TypeError("resume_last_song must be true or false")
+    out.resume_last_song = resume
     return out
 
 

@@ -48,7 +48,7 @@ def test_a_killed_player_loses_at_most_the_last_beat(qtbot: Any, db_path: Path, 
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
-    track_id, listened, _position = _beat(db_path)  # type: ignore[misc]
+    track_id, listened, position = _beat(db_path)  # type: ignore[misc]
     assert list_plays_of(db_path) == [], "nothing was stored before the kill"
 
     player = open_player(db_path, [], mpris=False, scan=False)
@@ -62,6 +62,10 @@ def test_a_killed_player_loses_at_most_the_last_beat(qtbot: Any, db_path: Path, 
         with qtbot.waitSignal(player.controller.message, timeout=WAIT_MS) as blocker:
             pass
         assert "Recovered 1 play" in blocker.args[0]
+        c = player.controller
+        assert c.now is not None and c.now.track.id == track_id, "the killed player's song comes back"
+        assert not c.is_playing(), "paused"
+        qtbot.waitUntil(lambda: abs(c.position() - position) < 300, timeout=WAIT_MS)  # where its beat was
     finally:
         player.close()
 

@@ -40,3 +40,15 @@ def test_exploration_follows_the_default_unless_chosen(skipwise_home: Path) -> N
     assert load_settings().exploration == 0.7, "a value someone chose stays"
     path.write_text('{"exploration": 9}')
     assert "exploration must be in [0, 5]" in (load_settings().problem or "")
+
+
+def test_resuming_the_last_song_is_on_unless_turned_off(skipwise_home: Path) -> None:
+    assert Settings().resume_last_song is True
+    save_settings(Settings(resume_last_song=False))
+    assert '"resume_last_song": false' in settings_path().read_text()
+    assert load_settings().resume_last_song is False
+    settings_path().write_text('{"music_folders": []}')  # a file from before the setting existed
+    assert load_settings().resume_last_song is True
+    settings_path().write_text('{"resume_last_song": "no"}')
+    s = load_settings()
+    assert "resume_last_song must be true or false" in (s.problem or "") and s.resume_last_song is True
