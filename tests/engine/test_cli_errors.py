@@ -15,6 +15,7 @@ import pytest
 
 from app.launcher import main as launcher_main
 from engine.cli.main import main
+from tests.as_a_user import can_run_as_nobody, skipwise_as_a_user
 
 ROOT = Path(__file__).parents[2]
 
@@ -81,7 +82,6 @@ def test_a_db_that_is_a_folder_or_under_a_file_is_an_error(
     assert "cannot create the folder of the database" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(shutil.which("setpriv") is None, reason="needs util-linux setpriv")
 def _library(path: Path) -> Path:
     """A real library database, made and closed by another process."""
     make = [sys.executable, "-m", "app.launcher", "profile", "reset", "--db", str(path)]
@@ -89,16 +89,7 @@ def _library(path: Path) -> Path:
     return path
 
 
-def _as_a_user(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    """``skipwise ARGS`` as an ordinary user runs it: as nobody when the tests run as root, who may
-    write and enter anything."""
-    cmd = [sys.executable, "-m", "app.launcher", *args]
-    if os.geteuid() == 0:
-        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
-    env = {**os.environ, "SKIPWISE_HOME": str(home), "PYTHONPATH": str(ROOT)}
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
-
-
+@pytest.mark.skipif(os.geteuid() == 0 and not can_run_as_nobody(), reason="needs util-linux setpriv, unshare")
 def test_a_read_only_database_is_not_called_damaged() -> None:
     base = Path(tempfile.mkdtemp(prefix="skipwise-ro-"))  # pytest's tmp_path is private to root
     folder = base / "shared"
@@ -108,7 +99,7 @@ def test_a_read_only_database_is_not_called_damaged() -> None:
     os.chmod(folder, 0o555)
     os.chmod(folder / "lib.db", 0o444)
     try:
-        out = _as_a_user("tracks", "--db", str(folder / "lib.db"), home=base / "nobody-home")
+        out = skipwise_as_a_user("tracks", "--db", str(folder / "lib.db"), home=base / "nobody-home")
     finally:
         os.chmod(folder, 0o755)
         shutil.rmtree(base, ignore_errors=True)
@@ -145,15 +136,16 @@ def test_a_damaged_database_is_said_to_be_damaged(tmp_path: Path, capsys: pytest
         assert f"the database {db} is damaged" in err and ".recover" in err, err
 
 
+@pytest.mark.skipif(os.geteuid() == 0 and not can_run_as_nobody(), reason="needs util-linux setpriv, unshare")
 def test_a_folder_the_user_may_not_enter_is_a_message_not_a_traceback() -> None:
     base = Path(tempfile.mkdtemp(prefix="skipwise-perm-"))
     locked = base / "locked"
     locked.mkdir(mode=0o700)
     os.chmod(base, 0o755)
-    if os.geteuid() != 0:  # as root, _as_a_user runs it as nobody, whom 0700 keeps out
+    if os.geteuid() != 0:  # as root, skipwise_as_a_user runs it as nobody, whom 0700 keeps out
         os.chmod(locked, 0)
     try:
-        out = _as_a_user("tracks", "--db", str(locked / "lib.db"), home=base / "home")
+        out = skipwise_as_a_user("tracks", "--db", str(locked / "lib.db"), home=base / "home")
     finally:
         os.chmod(locked, 0o700)
         shutil.rmtree(base, ignore_errors=True)

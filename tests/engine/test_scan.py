@@ -22,6 +22,7 @@ from engine.library.scan import Scanner
 from engine.store.db import open_db, transaction
 from engine.store.pathcodec import from_db
 from engine.store.scanning import list_tracks
+from tests.as_a_user import can_run_as_nobody, skipwise_as_a_user
 from tests.engine.corpus import FORMATS, make_audio
 
 ROOT = Path(__file__).parents[2]
@@ -302,7 +303,7 @@ def test_ctrl_c_during_a_scan_stops_cleanly_and_the_next_scan_resumes(formats: P
     assert _scanner(db).scan([formats]).analysed == 8 - stored, "what was stored stays; the rest is done"
 
 
-@pytest.mark.skipif(shutil.which("setpriv") is None, reason="needs util-linux setpriv")
+@pytest.mark.skipif(os.geteuid() == 0 and not can_run_as_nobody(), reason="needs util-linux setpriv, unshare")
 def test_an_unreadable_file_is_reported(formats: Path) -> None:
     folder = Path(tempfile.mkdtemp(prefix="skipwise-perm-"))
     try:
@@ -311,12 +312,10 @@ def test_an_unreadable_file_is_reported(formats: Path) -> None:
         shutil.copy(formats / "02 - Tone_ogg.ogg", folder / "secret.ogg")
         os.chmod(folder / "secret.ogg", 0o000)
         os.chmod(folder / "fine.ogg", 0o644)
-        cmd = [sys.executable, "-m", "app.launcher", "scan", str(folder), "--db", str(folder / "x.db"),
-               "--no-analysis", "--json"]  # fmt: skip
-        if os.geteuid() == 0:  # root reads anything: scan as nobody
-            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
-        env = {**os.environ, "SKIPWISE_HOME": str(folder / "home"), "PYTHONPATH": str(ROOT)}
-        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+        # root reads anything: the scan runs as nobody
+        out = skipwise_as_a_user(
+            "scan", str(folder), "--db", str(folder / "x.db"), "--no-analysis", "--json", home=folder / "home"
+        )
         assert out.returncode == 0, out.stderr
         doc = json.loads(out.stdout)
         assert doc["failed"] == [
