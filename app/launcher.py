@@ -3,6 +3,8 @@
 ``skipwise`` alone (or with the window's own options, ``--demo``, ``--db``,
 ``--no-scan``, ``--play``) opens the window; ``--self-test`` checks the
 installation headless; anything else is a subcommand and runs without loading Qt.
+Before the window (or the self-test) loads Qt, ``app.system_libs`` checks that
+the system libraries Qt needs are there, and names the one that is not.
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ def cli_argv(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--self-test"] or wants_window(argv):
+        from app.system_libs import window_problem
+
+        problem = window_problem()  # a missing system library: named, with its package, not a traceback
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 2
     if argv == ["--self-test"]:
         from app.self_test import run as self_test
 
