@@ -51,6 +51,7 @@ def drive(
         if song is None:
             break
         hour = (now / 3600.0) % 24.0
+        person.at(day=(now - start) / 86400.0, session=0)
         since_h = (now - session.context.last_played[song]) / 3600.0
         reaction = person.react(song, hour, since_h)
         before = session.upcoming

@@ -3,9 +3,15 @@
 See ``docs/simulator.md``. Every key but ``name`` is optional::
 
     {"name": "daypart",
+     "kind": "feature",
      "taste": {"valence": 0.5},
      "hours": {"6-12": {"energy": 1.5}, "19-24": {"acousticness": 1.2}},
-     "artists": {"liked": 5, "disliked": 5, "strength": 1.0},
+     "artists": {"liked": 5, "disliked": 5, "strength": 1.0, "pick": "uniform"},
+     "shared": 0.8,
+     "moods": {"regions": [{"center": {"energy": -1.2, "acousticness": 1.0}, "width": 1.0},
+                           {"center": {"energy": 1.2, "acousticness": -1.0}, "width": 1.0}],
+               "per_session": false},
+     "drift": {"taste": {"acousticness": 1.0}, "days": 21},
      "repeat_tolerance_hours": 12, "patience": 1.0, "noise": 0.3}
 """
 
@@ -14,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +28,20 @@ import numpy as np
 
 from engine.features.names import N_FEATURES, feature_index
 from engine.paths import assets_dir
+from engine.sim.population import SHARED_HOURS
 
-KEYS = {"name", "description", "taste", "hours", "artists", "repeat_tolerance_hours", "patience", "noise"}
-ARTIST_KEYS = {"liked", "disliked", "strength"}
+# The kinds of listener (docs/simulator.md); engine/sim/listener_kinds.py generates each.
+KINDS: tuple[str, ...] = ("feature", "artist_loyal", "two_moods", "session_moods", "drifting")
+KEYS = {
+    "name", "description", "kind", "taste", "hours", "artists", "shared", "moods", "drift",
+    "repeat_tolerance_hours", "patience", "noise",
+}  # fmt: skip
+ARTIST_KEYS = {"liked", "disliked", "strength", "pick"}
+ARTIST_PICKS = ("uniform", "by_songs")
+MOODS_KEYS = {"regions", "per_session", "off_session"}
+REGION_KEYS = {"center", "width", "strength", "share"}
+DRIFT_KEYS = {"taste", "days"}
+MAX_REGIONS = 8
 
 
 class ListenerError(ValueError):
@@ -46,6 +64,65 @@ class HourWindow:
 
 
 @dataclass(frozen=True)
+class MoodRegion:
+    """A liked region of feature space: ``strength * exp(-d^2 / (2 width^2))``.
+
+    ``d`` is the distance from ``center`` over the features the region names
+    (``mask``); the other features do not matter to it.
+
+    center : np.ndarray [shape=(10,)] (0 where ``mask`` is False)
+    mask : np.ndarray [shape=(10,)] bool
+    """
+
+    center: np.ndarray
+    mask: np.ndarray
+    width: float = 1.0
+    strength: float = 2.0
+    share: float = 1.0  # relative chance that a session wants this region (per_session moods)
+
+    def utility(self, features: np.ndarray) -> np.ndarray:
+        """The region's pull on songs with ``features`` [shape=(n, 10)] -> [shape=(n,)]."""
+        d2 = np.sum(((features - self.center) * self.mask) ** 2, axis=-1)
+        return self.strength * np.exp(-d2 / (2.0 * self.width**2))
+
+
+@dataclass(frozen=True)
+class Moods:
+    """Liked regions of feature space; with ``per_session`` each session wants one of them.
+
+    With ``per_session`` a session draws one region (by ``share``) and the
+    others count ``off_session`` times their strength during it.
+    """
+
+    regions: tuple[MoodRegion, ...]
+    per_session: bool = False
+    off_session: float = 0.0
+
+    @property
+    def shares(self) -> np.ndarray:
+        """Probability of each region for a session [shape=(n_regions,)]."""
+        s = np.array([r.share for r in self.regions])
+        return s / s.sum()
+
+
+@dataclass(frozen=True)
+class Drift:
+    """The all-day taste turns from ``ListenerSpec.taste`` to ``taste`` over ``days`` days.
+
+    At day ``t`` (days since the first play), with ``s = min(t / days, 1)``:
+    ``cos(pi s / 2) * start + sin(pi s / 2) * taste``.
+    """
+
+    taste: np.ndarray  # [shape=(10,)]
+    days: float = 21.0
+
+    def turned(self, start: np.ndarray, day: float) -> np.ndarray:
+        """The all-day taste [shape=(10,)] at ``day``."""
+        s = min(max(day / self.days, 0.0), 1.0)
+        return np.cos(0.5 * np.pi * s) * start + np.sin(0.5 * np.pi * s) * self.taste
+
+
+@dataclass(frozen=True)
 class ListenerSpec:
     name: str
     taste: np.ndarray  # [shape=(10,)] weights on z-scored features
@@ -53,11 +130,23 @@ class ListenerSpec:
     liked_artists: int = 0
     disliked_artists: int = 0
     artist_strength: float = 1.0
+    artist_pick: str = "uniform"  # or "by_songs": an artist's chance is proportional to its songs
     repeat_tolerance_hours: float = 12.0
     patience: float = 1.0
     noise: float = 0.3
     description: str = ""
+    kind: str = "feature"
+    shared: float = 0.0  # share of the population's taste (engine/sim/population.py) this listener has
+    moods: Moods | None = None
+    drift: Drift | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def all_hours(self) -> tuple[HourWindow, ...]:
+        """The listener's hour windows, then the population's shared ones scaled by ``shared``."""
+        if not self.shared:
+            return self.hours
+        return self.hours + tuple(HourWindow(w.start, w.end, self.shared * w.taste) for w in SHARED_WINDOWS)
 
 
 def _taste(value: Any, where: str) -> np.ndarray:
@@ -94,6 +183,74 @@ def _window(key: str) -> tuple[float, float]:
     return start % 24.0, end if end == 24 else end % 24.0
 
 
+def _object(value: Any, where: str, keys: set[str], *, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ListenerError(f"{where} must be an object with keys {sorted(keys)}")
+    unknown = set(value) - keys
+    if unknown:
+        raise ListenerError(f"unknown keys {sorted(unknown)} in {where}; known: {sorted(keys)}")
+    for key in required:
+        if key not in value:
+            raise ListenerError(f"{where} needs {key!r}")
+    return value
+
+
+def _region(value: Any, where: str) -> MoodRegion:
+    data = _object(value, where, REGION_KEYS, required=("center",))
+    center = _taste(data["center"], f"{where}.center")
+    if not isinstance(data["center"], dict) or not data["center"]:
+        raise ListenerError(f"{where}.center must name at least one feature")
+    mask = np.zeros(N_FEATURES, dtype=bool)
+    mask[[feature_index(k) for k in data["center"]]] = True
+    return MoodRegion(
+        center=center,
+        mask=mask,
+        width=_number(data.get("width", 1.0), f"{where}.width", low=0.05, high=10),
+        strength=_number(data.get("strength", 2.0), f"{where}.strength", low=-20, high=20),
+        share=_number(data.get("share", 1.0), f"{where}.share", low=1e-6, high=1e6),
+    )
+
+
+def _moods(value: Any) -> Moods:
+    data = _object(value, "moods", MOODS_KEYS, required=("regions",))
+    regions = data["regions"]
+    if not isinstance(regions, list) or not 1 <= len(regions) <= MAX_REGIONS:
+        raise ListenerError(f"moods.regions must be a list of 1 to {MAX_REGIONS} regions")
+    per_session = data.get("per_session", False)
+    if not isinstance(per_session, bool):
+        raise ListenerError(f"moods.per_session must be true or false, got {per_session!r}")
+    if "off_session" in data and not per_session:
+        raise ListenerError("moods.off_session needs moods.per_session true")
+    return Moods(
+        regions=tuple(_region(r, f"moods.regions[{i}]") for i, r in enumerate(regions)),
+        per_session=per_session,
+        off_session=_number(data.get("off_session", 0.0), "moods.off_session", low=0, high=1),
+    )
+
+
+def _drift(value: Any) -> Drift:
+    data = _object(value, "drift", DRIFT_KEYS, required=("taste",))
+    return Drift(
+        taste=_taste(data["taste"], "drift.taste"),
+        days=_number(data.get("days", 21.0), "drift.days", low=0.01, high=3650),
+    )
+
+
+def _kind(data: dict[str, Any]) -> str:
+    """The declared kind, else the kind the keys show (artist-loyal listeners must say so)."""
+    kind = data.get("kind")
+    if kind is not None:
+        if kind not in KINDS:
+            raise ListenerError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        return str(kind)
+    if "drift" in data:
+        return "drifting"
+    if "moods" in data:
+        per_session = isinstance(data["moods"], dict) and data["moods"].get("per_session") is True
+        return "session_moods" if per_session else "two_moods"
+    return "feature"
+
+
 def parse_listener(data: Any) -> ListenerSpec:
     """Validate a listener's JSON object."""
     if not isinstance(data, dict):
@@ -113,14 +270,22 @@ def parse_listener(data: Any) -> ListenerSpec:
     artists = data.get("artists", {})
     if not isinstance(artists, dict) or set(artists) - ARTIST_KEYS:
         raise ListenerError(f"artists must be an object with keys {sorted(ARTIST_KEYS)}")
+    pick = artists.get("pick", "uniform")
+    if pick not in ARTIST_PICKS:
+        raise ListenerError(f"artists.pick must be one of {', '.join(ARTIST_PICKS)}, got {pick!r}")
     return ListenerSpec(
         name=name,
         description=str(data.get("description", "")),
+        kind=_kind(data),
         taste=_taste(data.get("taste", {}), "taste"),
         hours=hours,
         liked_artists=int(_number(artists.get("liked", 0), "artists.liked", low=0, high=10_000)),
         disliked_artists=int(_number(artists.get("disliked", 0), "artists.disliked", low=0, high=10_000)),
         artist_strength=_number(artists.get("strength", 1.0), "artists.strength", low=0, high=20),
+        artist_pick=str(pick),
+        shared=_number(data.get("shared", 0.0), "shared", low=0, high=10),
+        moods=_moods(data["moods"]) if "moods" in data else None,
+        drift=_drift(data["drift"]) if "drift" in data else None,
         repeat_tolerance_hours=_number(
             data.get("repeat_tolerance_hours", 12.0), "repeat_tolerance_hours", low=0, high=24 * 365
         ),
@@ -128,6 +293,14 @@ def parse_listener(data: Any) -> ListenerSpec:
         noise=_number(data.get("noise", 0.3), "noise", low=0, high=10),
         raw=dict(data),
     )
+
+
+def _shared_windows() -> tuple[HourWindow, ...]:
+    shared = (HourWindow(*_window(k), taste=_taste(v, f"shared hours {k}")) for k, v in SHARED_HOURS.items())
+    return tuple(shared)
+
+
+SHARED_WINDOWS: tuple[HourWindow, ...] = _shared_windows()  # the population's hour windows, unscaled
 
 
 def builtin_dir() -> Path:

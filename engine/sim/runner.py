@@ -79,6 +79,7 @@ def run_one(
     for i in range(events):
         now = clock.next_play(ctx)
         hour = clock.hour
+        person.at(day=(now - EPOCH) / 86400.0, session=clock.session)
         song = strategy.choose(now, hour)
         since_h = (now - ctx.last_played[song]) / 3600.0
         reaction = person.react(song, hour, since_h)

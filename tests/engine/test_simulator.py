@@ -72,11 +72,61 @@ def test_a_listener_file_with_every_key(tmp_path: Path) -> None:
         ({"name": "x", "taste": {"energy": 10**400}}, "must be between"),
         ({"name": "x", "patience": -(10**400)}, "must be between"),
         ({"name": "x", "noise": float("inf")}, "noise must be a number"),
+        ({"name": "x", "kind": "jazz"}, "kind must be one of feature, artist_loyal"),
+        ({"name": "x", "artists": {"pick": "best"}}, "artists.pick must be one of uniform, by_songs"),
+        ({"name": "x", "shared": -1}, "shared must be between"),
+        ({"name": "x", "moods": []}, "moods must be an object"),
+        ({"name": "x", "moods": {}}, "moods needs 'regions'"),
+        ({"name": "x", "moods": {"regions": []}}, "list of 1 to 8 regions"),
+        (
+            {"name": "x", "moods": {"regions": [{"centre": {}}]}},
+            r"unknown keys \['centre'\] in moods.regions\[0\]",
+        ),
+        ({"name": "x", "moods": {"regions": [{"center": {}}]}}, "must name at least one feature"),
+        (
+            {"name": "x", "moods": {"regions": [{"center": {"tempo": 1}, "width": 0}]}},
+            "width must be between",
+        ),
+        ({"name": "x", "moods": {"regions": [{"center": {"temp": 1}}]}}, "unknown feature 'temp'"),
+        ({"name": "x", "moods": {"regions": [{"center": {"tempo": 1}}], "per_session": 1}}, "true or false"),
+        (
+            {"name": "x", "moods": {"regions": [{"center": {"tempo": 1}}], "off_session": 0.2}},
+            "needs moods.per",
+        ),
+        (
+            {"name": "x", "moods": {"regions": [{"center": {"tempo": 1}}], "mix": 1}},
+            r"unknown keys \['mix'\]",
+        ),
+        ({"name": "x", "drift": {"days": 3}}, "drift needs 'taste'"),
+        ({"name": "x", "drift": {"taste": {}, "speed": 3}}, r"unknown keys \['speed'\] in drift"),
+        ({"name": "x", "drift": {"taste": {}, "days": 0}}, "drift.days must be between"),
     ],
 )
 def test_bad_listener_files_get_clear_errors(doc: dict, message: str) -> None:
     with pytest.raises(ListenerError, match=message):
         parse_listener(doc)
+
+
+def test_the_new_keys_keep_old_files_as_they_were_and_say_their_kind() -> None:
+    old = parse_listener({"name": "x", "taste": {"energy": 1}})
+    assert (old.kind, old.shared, old.moods, old.drift, old.artist_pick) == (
+        "feature",
+        0.0,
+        None,
+        None,
+        "uniform",
+    )
+    assert old.all_hours == old.hours == ()
+    region = {"center": {"energy": 1.0}}
+    assert parse_listener({"name": "x", "moods": {"regions": [region]}}).kind == "two_moods"
+    moody = parse_listener(
+        {"name": "x", "moods": {"regions": [region], "per_session": True, "off_session": 0.1}}
+    )
+    assert moody.kind == "session_moods" and moody.moods is not None and moody.moods.off_session == 0.1
+    assert parse_listener({"name": "x", "drift": {"taste": {"tempo": 1}}}).kind == "drifting"
+    assert parse_listener({"name": "x", "kind": "artist_loyal"}).kind == "artist_loyal"
+    shared = parse_listener({"name": "x", "shared": 0.5, "hours": {"1-2": {"tempo": 1}}})
+    assert len(shared.all_hours) == 1 + len(shared.all_hours[1:]) and len(shared.all_hours) > 1
 
 
 @pytest.mark.parametrize(
