@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from engine.bench.listeners import UNTUNED_SEED, bench_listeners
+from engine.bench.listeners import UNTUNED_SEED, VERDICT_SEED, bench_listeners, choose_listeners
 from engine.cli.common import RIVER_HINT, CliError, print_json, river_installed, whole
+from engine.sim.listener_spec import KINDS
 from engine.sim.runner import WARMUP_EVENTS
 
 # Benchmarks of the faces built on the engine (the window's `bench gui`) register here from
@@ -42,6 +43,47 @@ def register(sub: Any, extensions: Sequence[Extension] = ()) -> None:
         ),
     )
     listeners.add_argument("--no-builtins", action="store_true", help="only the generated listeners")
+    listeners.add_argument(
+        "--kinds",
+        default=None,
+        metavar="LIST",
+        help=f"comma-separated kinds to generate (default all: {','.join(KINDS)}); needs --per-kind",
+    )
+    listeners.add_argument(
+        "--per-kind",
+        type=whole(0),
+        default=0,
+        metavar="N",
+        help="generated listeners of every kind (default 0)",
+    )
+    listeners.add_argument(
+        "--seed-base",
+        type=whole(0),
+        default=VERDICT_SEED,
+        metavar="S",
+        help=f"seed of the first generated listener of each kind (default {VERDICT_SEED}, the verdict's)",
+    )
+    listeners.add_argument(
+        "--no-shared", action="store_true", help="generated listeners without the population's shared taste"
+    )
+    listeners.add_argument(
+        "--listener-file",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a listener file, or a folder of them (repeatable)",
+    )
+    listeners.add_argument(
+        "--at-events",
+        type=whole(WARMUP_EVENTS + 1),
+        action="append",
+        default=None,
+        metavar="N",
+        help="also report captured over events 101..N, read off the same runs (repeatable; default 300)",
+    )
+    listeners.add_argument(
+        "--jobs", type=whole(1), default=1, metavar="J", help="listeners run in J processes (default 1)"
+    )
     listeners.add_argument(
         "--synthetic", type=whole(2), default=2000, metavar="N", help="songs in the library"
     )
@@ -89,41 +131,96 @@ def run_learner(args: argparse.Namespace) -> int:
 def run_listeners(args: argparse.Namespace) -> int:
     _need_river("bench listeners")
     from engine.cli.common import CliError, Progress
-    from engine.sim.listener_spec import builtin_names
+    from engine.sim.listener_spec import ListenerError
 
-    if args.untuned < 0 or (args.no_builtins and args.untuned == 0):
-        raise CliError("--untuned must be at least 0, and at least 1 with --no-builtins")
-    bar = Progress((0 if args.no_builtins else len(builtin_names())) + args.untuned, "listeners")
+    if args.untuned < 0:
+        raise CliError("--untuned must be at least 0")
+    kinds = [k.strip() for k in (args.kinds or ",".join(KINDS)).split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown or not kinds:
+        raise CliError(f"--kinds: unknown kinds {unknown}; known: {', '.join(KINDS)}")
+    if args.kinds is not None and args.per_kind == 0:
+        raise CliError("--kinds needs --per-kind N (how many listeners of each kind)")
+    if args.no_builtins and args.untuned == 0 and args.per_kind == 0 and not args.listener_file:
+        raise CliError(
+            "no listeners: --untuned must be at least 1 with --no-builtins (or --per-kind, --listener-file)"
+        )
+    try:
+        chosen = choose_listeners(
+            builtins=not args.no_builtins,
+            untuned=args.untuned,
+            untuned_seed=_untuned_seed(args),
+            kinds=kinds,
+            per_kind=args.per_kind,
+            seed_base=args.seed_base,
+            shared=not args.no_shared,
+            files=args.listener_file,
+        )
+    except ListenerError as exc:
+        raise CliError(str(exc)) from None
+    bar = Progress(len(chosen), "listeners")
     doc = bench_listeners(
         songs=args.synthetic,
         events=args.events,
         seeds=args.seeds,
         untuned=args.untuned,
-        untuned_seed=UNTUNED_SEED if args.untuned_seed is None else args.untuned_seed,
+        untuned_seed=_untuned_seed(args),
         builtins=not args.no_builtins,
+        kinds=kinds,
+        per_kind=args.per_kind,
+        seed_base=args.seed_base,
+        shared=not args.no_shared,
+        files=args.listener_file,
+        checkpoints=args.at_events,
+        jobs=args.jobs,
         progress=lambda name: bar.advance(label=name),
     )
     bar.close()
     if args.json:
         print_json(doc)
         return 0
+    print_listeners_table(doc)
+    return 0
+
+
+def _untuned_seed(args: argparse.Namespace) -> int:
+    return UNTUNED_SEED if args.untuned_seed is None else args.untuned_seed
+
+
+def _share(x: float | None) -> str:
+    return "   n/a" if x is None else f"{x:6.0%}"
+
+
+def print_listeners_table(doc: dict[str, Any]) -> None:
     out = sys.stdout
     out.write(
-        f"{doc['tracks']} songs, {doc['events']} events x {doc['seeds']} seeds; skip rate over events 101+\n"
+        f"{doc['tracks']} songs, {doc['events']} events x {doc['seeds']} seeds; skip rate over events 101+; "
+        "captured: share of the oracle's gain over shuffle\n"
     )
+    at = [str(c) for c in doc["checkpoints"]]
+    at_head = "".join(f" {'@' + c:>6}" for c in at)
     out.write(
-        f"{'listener':<14} {'shuffle':>7} {'learner':>7} {'int8':>7} {'river':>7} {'oracle':>7}"
-        f" {'vs shuffle':>10} {'captured':>8} {'vs river (s.e.)':>16} {'int8 gap':>9}\n"
+        f"{'listener':<24} {'kind':<13} {'shuffle':>7} {'learner':>7} {'int8':>7} {'river':>7} {'oracle':>7}"
+        f" {'captured':>8}{at_head} {'vs river (s.e.)':>16} {'int8 gap':>9}\n"
     )
     for r in doc["listeners"]:
         s = r["skip_rate"]
         river = f"{r['learner_minus_river']:+.3f} ({r['learner_minus_river_se']:.3f})"
+        early = "".join(f" {_share(r['captured_at_events'][c])}" for c in at)
         out.write(
-            f"{r['listener']:<14} {s['shuffle']:7.3f} {s['learner']:7.3f} {s['learner_int8']:7.3f}"
-            f" {s['river']:7.3f} {s['oracle']:7.3f} {r['learner_vs_shuffle']:9.2f}x {r['captured']:8.0%}"
+            f"{r['listener']:<24} {r['listener_kind']:<13} {s['shuffle']:7.3f} {s['learner']:7.3f}"
+            f" {s['learner_int8']:7.3f} {s['river']:7.3f} {s['oracle']:7.3f}   {_share(r['captured'])}{early}"
             f" {river:>16} {r['int8_minus_float32_points']:+8.1f}p\n"
         )
-    return 0
+    for kind, k in doc["kinds"].items():
+        early = ", ".join(f"at {c}: {_share(v).strip()}" for c, v in k["median_captured_at_events"].items())
+        out.write(
+            f"{kind}: {k['listeners']} listeners, median captured {_share(k['median_captured']).strip()}"
+            f"{' (' + early + ')' if early else ''}, worst {k['worst_listener']}"
+            f" {_share(k['worst_captured']).strip()};"
+            f" learner - River {k['learner_minus_river']:+.3f} ({k['learner_minus_river_se']:.3f}),"
+            f" int8 {k['int8_minus_float32_points']:+.1f}p\n"
+        )
 
 
 def run_scan(args: argparse.Namespace) -> int:

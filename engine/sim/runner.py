@@ -13,6 +13,7 @@ from engine.learner.labels import Ended, Kind, label_play
 from engine.learner.observe import Observation, observe
 from engine.learner.params import GROUP_SIZES, N_PARAMS
 from engine.queue.ranker import DEFAULT_EXPLORATION
+from engine.sim import metrics
 from engine.sim.library import SimLibrary
 from engine.sim.listener_spec import ListenerSpec
 from engine.sim.person import Person
@@ -102,23 +103,37 @@ class StrategySummary:
     skip_rate: float
     early_skip_rate: float
     skip_rate_by_window: list[float] = field(default_factory=list)
+    cold_start_skip_rate: float = 0.0
+    cold_start_skip_rate_se: float = 0.0
+    captured: float | None = None  # set by simulate when shuffle and the oracle ran
+    captured_se: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "skip_rate": round(self.skip_rate, 4),
             "early_skip_rate": round(self.early_skip_rate, 4),
             "skip_rate_by_window": [round(v, 4) for v in self.skip_rate_by_window],
+            "cold_start_skip_rate": round(self.cold_start_skip_rate, 4),
+            "cold_start_skip_rate_se": round(self.cold_start_skip_rate_se, 4),
+            "captured": metrics.rounded(self.captured),
+            "captured_se": metrics.rounded(self.captured_se),
         }
 
 
+def warmup_start(events: int) -> int:
+    """Index of the first event the learned rates count (event 101, or the last one of a short run)."""
+    return min(WARMUP_EVENTS, max(events - 1, 0))
+
+
 def summarise(logs: Sequence[RunLog], events: int) -> StrategySummary:
-    start = min(WARMUP_EVENTS, max(events - 1, 0))
+    start = warmup_start(events)
     skip = float(np.mean([log.skipped[start:].mean() for log in logs]))
     early = float(np.mean([log.early[start:].mean() for log in logs]))
     windows = []
     for lo in range(0, events, WINDOW):
         windows.append(float(np.mean([log.skipped[lo : lo + WINDOW].mean() for log in logs])))
-    return StrategySummary(skip, early, windows)
+    cold, cold_se = metrics.mean_se(metrics.span_rates(logs, 0, metrics.COLD_START_EVENTS))
+    return StrategySummary(skip, early, windows, cold, cold_se)
 
 
 def abandon_curve(logs: Sequence[RunLog]) -> dict[str, float]:
@@ -145,17 +160,23 @@ def simulate(
     """The ``skipwise simulate --json`` document."""
     if events < 1 or seeds < 1:
         raise ValueError("events and seeds must be at least 1")
-    results: dict[str, Any] = {}
-    shuffle_logs: list[RunLog] = []
+    all_logs: dict[str, list[RunLog]] = {}
     for name in strategies:
         logs = []
         for seed in range(seeds):
             logs.append(run_one(library, spec, name, events=events, seed=seed, exploration=exploration))
             if progress:
                 progress(name, seed + 1, seeds)
-        if name == "shuffle":
-            shuffle_logs = logs
-        results[name] = summarise(logs, events).to_json()
+        all_logs[name] = logs
+    summaries = {name: summarise(logs, events) for name, logs in all_logs.items()}
+    if "shuffle" in all_logs and "oracle" in all_logs:
+        start = warmup_start(events)
+        shuffle, oracle = (metrics.span_rates(all_logs[n], start) for n in ("shuffle", "oracle"))
+        for name, summary in summaries.items():
+            rates = metrics.span_rates(all_logs[name], start)
+            summary.captured, summary.captured_se = metrics.captured(shuffle, rates, oracle)
+    results = {name: summary.to_json() for name, summary in summaries.items()}
+    shuffle_logs = all_logs.get("shuffle", [])
     doc: dict[str, Any] = {
         "listener": spec.name,
         "tracks": library.n_songs,

@@ -183,7 +183,9 @@ def test_simulate_json_contract_on_a_synthetic_library() -> None:
     assert set(doc["strategies"]) == {"shuffle", "learner", "learner_int8", "river", "oracle"}
     for summary in doc["strategies"].values():
         assert set(summary) >= {"skip_rate", "early_skip_rate", "skip_rate_by_window"}
+        assert set(summary) >= {"captured", "captured_se", "cold_start_skip_rate", "cold_start_skip_rate_se"}
         assert 0 <= summary["early_skip_rate"] <= summary["skip_rate"] <= 1
+        assert 0 <= summary["cold_start_skip_rate"] <= 1 and summary["captured_se"] >= 0
         assert len(summary["skip_rate_by_window"]) == 4  # 160 events in windows of 50
     assert set(doc["shuffle_abandon_curve"]) == {"within_5s", "within_30s", "before_end"}
 
@@ -265,3 +267,60 @@ def test_bench_listeners_json_contract_with_a_chosen_untuned_seed() -> None:
     assert 0 <= counts["int8_within_target"] <= 2
     result = skipwise("bench", "listeners", "--no-builtins", "--untuned", "0")
     assert result.returncode == 2 and "at least 1 with --no-builtins" in result.stderr
+
+
+def test_bench_listeners_chooses_kinds_seeds_and_listener_files(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "a.json").write_text(
+        json.dumps({"name": "file-a", "kind": "artist_loyal", "artists": {"liked": 3}})
+    )
+    result = skipwise(
+        "bench", "listeners", "--no-builtins", "--untuned", "0", "--kinds", "two_moods,drifting",
+        "--per-kind", "2", "--seed-base", "500", "--listener-file", str(folder), "--seeds", "2",
+        "--events", "130", "--synthetic", "200", "--at-events", "120", "--jobs", "2", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    names = [r["listener"] for r in doc["listeners"]]
+    assert names == ["two_moods-500", "two_moods-501", "drifting-500", "drifting-501", "file-a"]
+    assert (doc["generated_seeds"], doc["generated_kinds"], doc["checkpoints"]) == (
+        [500, 501],
+        ["two_moods", "drifting"],
+        [120],
+    )
+    assert [r["kind"] for r in doc["listeners"]] == ["generated"] * 4 + ["file"]
+    assert (
+        set(doc["kinds"]) == {"two_moods", "drifting", "artist_loyal"}
+        and doc["kinds"]["two_moods"]["listeners"] == 2
+    )
+    for row in doc["listeners"]:
+        assert set(row["strategies"]) == {"shuffle", "learner", "learner_int8", "river", "oracle"}
+        learner = row["strategies"]["learner"]
+        assert set(learner) >= {"captured", "captured_se", "cold_start_skip_rate", "at_events"}
+        assert set(row["captured_at_events"]) == {"120"}
+    assert set(doc["targets"]) >= {
+        "captured_where_oracle_gains",
+        "median_captured_per_kind",
+        "within_2se_of_river",
+    }
+    solo = skipwise(
+        "bench", "listeners", "--no-builtins", "--untuned", "0", "--kinds", "feature", "--per-kind", "1",
+        "--no-shared", "--seeds", "1", "--events", "110", "--synthetic", "100", "--json",
+    )  # fmt: skip
+    assert solo.returncode == 0, solo.stderr
+    assert [r["listener"] for r in json.loads(solo.stdout)["listeners"]] == ["feature-13000-solo"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--kinds", "feature"], "--kinds needs --per-kind N"),
+        (["--kinds", "jazz", "--per-kind", "1"], "unknown kinds ['jazz']"),
+        (["--listener-file", "/nonexistent/x.json"], "cannot read listener file"),
+        (["--listener-file", "loyal"], "two listeners have the same name: loyal"),
+    ],
+)
+def test_bench_listeners_bad_choices_are_clear(args: list[str], message: str) -> None:
+    result = skipwise("bench", "listeners", "--seeds", "1", "--events", "110", *args)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
