@@ -128,8 +128,10 @@ def print_table(doc: dict[str, Any]) -> None:
     shuffle = doc["strategies"].get("shuffle", {}).get("skip_rate")
     for name, s in doc["strategies"].items():
         ratio = f"  ({s['skip_rate'] / shuffle:.2f} x shuffle)" if shuffle and name != "shuffle" else ""
+        captured = "" if s["captured"] is None else f"  captured {s['captured']:4.0%}"
         out.write(
-            f"  {name:<13} skip {s['skip_rate']:6.1%}   early skip {s['early_skip_rate']:6.1%}{ratio}\n"
+            f"  {name:<13} skip {s['skip_rate']:6.1%}   early skip {s['early_skip_rate']:6.1%}"
+            f"   first 100 {s['cold_start_skip_rate']:6.1%}{captured}{ratio}\n"
         )
     curve = doc.get("shuffle_abandon_curve")
     if curve:
