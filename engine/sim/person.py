@@ -157,7 +157,7 @@ class Person:
         lib = self.library
         u = float(lib.features[song] @ self.hour_taste(hour) + self._song_bias[song])
         if self.spec.moods is not None:
-            u += float(self.mood_utility(lib.features[song : song + 1])[0])
+            u += float(np.sum(self.mood_utility(lib.features[song : song + 1])))
         tol = self.spec.repeat_tolerance_hours
         if tol > 0 and since_heard_h < tol:
             u -= REPEAT_PENALTY * (1.0 - since_heard_h / tol)
