@@ -148,6 +148,20 @@ class Person:
             u = u - REPEAT_PENALTY * recent * (1.0 - np.minimum(since_heard_h, tol) / tol)
         return u
 
+    def utility_parts(self, hour: float, since_heard_h: np.ndarray) -> dict[str, np.ndarray]:
+        """The utility's parts [each shape=(n,)]: "taste" (audio taste and moods), "artists", "repeat".
+
+        They add up to :meth:`utility`; a partial oracle ranks by some of them.
+        """
+        features = self.library.features
+        taste = features @ self.hour_taste(hour) + self.mood_utility(features)
+        tol = self.spec.repeat_tolerance_hours
+        repeat = np.zeros(len(features))
+        if tol > 0:
+            recent = since_heard_h < tol
+            repeat = -REPEAT_PENALTY * recent * (1.0 - np.minimum(since_heard_h, tol) / tol)
+        return {"taste": taste, "artists": self._song_bias, "repeat": repeat}
+
     def play_probability(self, hour: float, since_heard_h: np.ndarray) -> np.ndarray:
         """The oracle's view: P(play through) of every song now, noise averaged out."""
         return np.asarray(_sig(self.utility(hour, since_heard_h) + self.offset))

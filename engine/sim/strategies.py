@@ -21,7 +21,15 @@ from engine.sim.person import Person
 STRATEGIES = ("shuffle", "learner", "learner_int8", "river", "oracle")
 # "prior": the learner's starting weights, never updated (the memories still fill in), ranked
 # the same way. Not in STRATEGIES: it shows what the weights' learning adds, for tests and by name.
-BASELINES = ("prior",)
+# "oracle_PART[_PART]": a partial oracle, ranking by only some parts of the person's utility
+# (taste: audio taste and moods; artists: the artist biases; repeat: the repeat penalty), which
+# shows where the oracle's gain over shuffle comes from.
+UTILITY_PARTS = ("taste", "artists", "repeat")
+PARTIAL_ORACLES = (
+    "oracle_taste", "oracle_artists", "oracle_repeat",
+    "oracle_taste_repeat", "oracle_artists_repeat", "oracle_taste_artists",
+)  # fmt: skip
+BASELINES = ("prior", *PARTIAL_ORACLES)
 
 
 class Strategy(Protocol):
@@ -106,6 +114,22 @@ class Oracle:
     learn_one = None
 
 
+class PartialOracle:
+    """Ranks by some parts of the person's utility only (``parts`` of ``UTILITY_PARTS``)."""
+
+    def __init__(self, ctx: ContextState, person: Person, parts: tuple[str, ...]) -> None:
+        self.ctx, self.person, self.parts = ctx, person, parts
+
+    def choose(self, now: float, hour: float) -> int:
+        since_h = (now - self.ctx.last_played) / 3600.0
+        by_part = self.person.utility_parts(hour, since_h)
+        u = np.sum([by_part[name] for name in self.parts], axis=0)
+        ok = eligible_songs(self.ctx.last_played, now, hold_back_hours=HOLD_BACK_HOURS, need=1)
+        return _best(u, ok)
+
+    learn_one = None
+
+
 def make_strategy(
     name: str,
     ctx: ContextState,
@@ -127,4 +151,6 @@ def make_strategy(
         return RiverStrategy(ctx, river_lr)
     if name == "oracle":
         return Oracle(ctx, person)
+    if name in PARTIAL_ORACLES:
+        return PartialOracle(ctx, person, tuple(name.split("_")[1:]))
     raise ValueError(f"unknown strategy {name!r}; known: {', '.join(STRATEGIES + BASELINES)}")

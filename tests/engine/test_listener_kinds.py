@@ -172,3 +172,19 @@ def test_shuffle_skips_the_new_builtins_at_the_published_rate(name: str) -> None
     spec: ListenerSpec = load_listener(name)
     skipped = np.mean([run_one(LIBRARY, spec, "shuffle", events=400, seed=s).skipped.mean() for s in (0, 1)])
     assert skipped == pytest.approx(0.486, abs=0.06)
+
+
+def test_the_utility_parts_add_up_and_partial_oracles_rank_by_theirs() -> None:
+    person = _person(generate_listener("session_moods", 4))
+    person.at(day=2.0, session=7)
+    since = np.where(np.arange(LIBRARY.n_songs) % 3 == 0, 2.0, np.inf)
+    parts = person.utility_parts(9.0, since)
+    assert set(parts) == {"taste", "artists", "repeat"}
+    np.testing.assert_allclose(sum(parts.values()), person.utility(9.0, since))
+    assert parts["repeat"][0] < 0 == parts["repeat"][1]
+    loyal = load_listener("loyal")
+    taste, artists = (
+        np.mean([run_one(LIBRARY, loyal, name, events=200, seed=s).skipped[100:].mean() for s in (0, 1)])
+        for name in ("oracle_taste", "oracle_artists")
+    )
+    assert artists < taste  # an artist-loyal listener's gain is in the artists
