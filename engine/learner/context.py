@@ -22,6 +22,9 @@ from engine.learner import timeofday
 from engine.learner.labels import Kind
 
 LONG_HALF_LIFE_DAYS = 30.0
+# "Artist affinity": the artist's play-through rate with this many plays' worth of the listener's
+# own rate as its prior (a Beta prior), as log-odds against the listener's rate, squashed by tanh.
+ARTIST_PRIOR_PLAYS = 2.0
 RECENT_HOURS = 24.0  # time constant of "heard recently": 0.88 after the 3-hour hold-back, 0.37 after a day
 SESSION_GAP_SECONDS = 30 * 60
 STREAK_CAP = 5
@@ -70,9 +73,13 @@ class ContextState:
         self.song_late = np.zeros(n)
         self.song_time = np.zeros(n)  # when the three song memories were last decayed
         self.last_played = np.full(n, -np.inf)
-        self.artist_affinity = np.zeros(n_artists)
+        self.artist_plays = np.zeros(n_artists)  # labelled plays of the artist, decayed
+        self.artist_through = np.zeros(n_artists)  # their targets summed (1 a play-through), decayed
         self.artist_skips = np.zeros(n_artists)
         self.artist_time = np.zeros(n_artists)
+        self.listener_plays = 0.0  # every labelled play, and their targets summed, decayed
+        self.listener_through = 0.0
+        self.listener_time = 0.0
         self.session = Session()
         # column-major: each input is written in one contiguous pass
         self._X = np.zeros((n, col.N_SONG_INPUTS), order="F")
@@ -123,10 +130,25 @@ class ContextState:
         x[0, col.TIME_BINS], x[0, col.HOUR_ANGLE] = timeofday.context(hour)
         return x[0]
 
+    def listener_rate(self) -> float:
+        """The listener's play-through rate over the labelled plays (decayed), with one of each as prior."""
+        return (self.listener_through + 1.0) / (self.listener_plays + 2.0)
+
     def _artist_inputs(self, artists: slice | np.ndarray, now: float) -> tuple[np.ndarray, np.ndarray]:
-        """Artist affinity and skips of artist of ``artists``, each [shape=(m,)]."""
+        """Artist affinity and skips of artist of ``artists``, each [shape=(m,)].
+
+        Affinity: with ``n`` plays of the artist of which ``t`` played through (decayed), the
+        listener's rate ``p0`` and ``m = ARTIST_PRIOR_PLAYS``, the posterior mean rate
+        ``r = (t + m p0) / (n + m)``; the input is ``tanh(logit r - logit p0)``: 0 for an artist
+        nothing is known about, and further from 0 the more plays show it better or worse than
+        the listener's usual.
+        """
         decay = np.exp(-(now - self.artist_time[artists]) / _TAU)
-        affinity = np.tanh(0.25 * self.artist_affinity[artists] * decay)
+        n, t = self.artist_plays[artists] * decay, self.artist_through[artists] * decay
+        p0, m = self.listener_rate(), ARTIST_PRIOR_PLAYS
+        # logit r - logit p0 = log(1 + t / (m p0)) - log(1 + (n - t) / (m (1 - p0))): exactly 0 at n = 0
+        gain = np.log1p(t / (m * p0)) - np.log1p(np.maximum(n - t, 0.0) / (m * (1.0 - p0)))
+        affinity = np.tanh(gain)
         return affinity, -np.expm1(-0.5 * self.artist_skips[artists] * decay)
 
     def _song_inputs(self, songs: np.ndarray, now: float) -> tuple[np.ndarray, ...]:
@@ -171,7 +193,11 @@ class ContextState:
         self._decay_artist(a, now)
         signed = 2.0 * target - 1.0
         self.song_affinity[song] += signed
-        self.artist_affinity[a] += signed
+        self.artist_plays[a] += 1.0
+        self.artist_through[a] += target
+        self._decay_listener(now)
+        self.listener_plays += 1.0
+        self.listener_through += target
         f = self.features[song]
         if kind is Kind.EARLY_SKIP:
             self.song_early[song] += 1.0
@@ -197,6 +223,13 @@ class ContextState:
 
     def _decay_artist(self, a: int, now: float) -> None:
         d = np.exp(-(now - self.artist_time[a]) / _TAU)
-        self.artist_affinity[a] *= d
+        self.artist_plays[a] *= d
+        self.artist_through[a] *= d
         self.artist_skips[a] *= d
         self.artist_time[a] = now
+
+    def _decay_listener(self, now: float) -> None:
+        d = float(np.exp(-(now - self.listener_time) / _TAU))
+        self.listener_plays *= d
+        self.listener_through *= d
+        self.listener_time = now

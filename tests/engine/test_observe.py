@@ -40,7 +40,15 @@ def _listen(db: sqlite_utils.Database, plays: int = 40) -> ListeningSession:
 
 
 def _memories(ctx: ContextState) -> dict[str, np.ndarray]:
-    names = ("song_affinity", "song_early", "song_late", "last_played", "artist_affinity", "artist_skips")
+    names = (
+        "song_affinity",
+        "song_early",
+        "song_late",
+        "last_played",
+        "artist_plays",
+        "artist_through",
+        "artist_skips",
+    )
     return {name: getattr(ctx, name).copy() for name in names}
 
 
