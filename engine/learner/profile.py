@@ -17,9 +17,9 @@ from typing import Any, Literal
 import numpy as np
 
 from engine.learner import int8
+from engine.learner import prior as prior_file
 from engine.learner.optimizer import PRIOR_VARIANCE, prior_covariance
 from engine.learner.params import LABELS, N_GROUPS, N_PARAMS, SCORING, bounds
-from engine.paths import assets_dir
 
 FORMAT = "skipwise-profile"
 FORMAT_VERSION = 3
@@ -155,18 +155,11 @@ def checksum(text: str) -> str:
 
 
 def load_prior(path: Path | None = None) -> np.ndarray:
-    """The hand-set prior [shape=(42,)] from ``assets/prior.json``."""
-    path = path or assets_dir() / "prior.json"
+    """The mean [shape=(42,)] of the shipped prior (``assets/prior.json``) or of the file at ``path``."""
     try:
-        data = json.loads(path.read_text())
-        values = data["weights"]
-    except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ProfileError(f"cannot read the prior {path}: {exc}") from None
-    missing = [label for label in LABELS if label not in values]
-    unknown = [label for label in values if label not in LABELS]
-    if missing or unknown:
-        raise ProfileError(f"prior {path}: missing labels {missing}, unknown labels {unknown}")
-    return _vector(np.array([values[label] for label in LABELS], dtype=np.float64), "prior")
+        return prior_file.load_prior(path or "shipped").mean
+    except prior_file.PriorError as exc:
+        raise ProfileError(str(exc)) from None
 
 
 def _numbers(value: Any) -> np.ndarray | None:

@@ -1,0 +1,187 @@
+"""Where a fresh profile starts: a prior's mean, covariance and provenance, and its file.
+
+A prior is a Gaussian over the 42 weights: ``mean`` [shape=(42,)] is where a
+new profile's weights start and what the step pulls towards; ``covariance``
+[shape=(42, 42)] says how sure the prior is of each weight, so a weight every
+listener agrees on moves little and a weight listeners differ on moves fast.
+
+The file (``skipwise-prior`` version 1) is checked on load like a profile::
+
+    {"format": "skipwise-prior", "version": 1, "name": "hand",
+     "labels": [42 labels], "mean": [42 numbers],
+     "covariance": [upper triangle: rows of 42, 41, ..., 1 numbers],
+     "provenance": {...}}
+
+``provenance`` is free-form JSON saying where the prior came from (the command
+that made it, its inputs and metrics). Two priors ship in ``assets/``:
+``prior.json`` (the one a new profile starts from) and ``prior-hand.json``
+(the hand-set baseline it is measured against).
+
+>>> hand = load_prior("hand")
+>>> hand.name, hand.mean.shape, hand.covariance.shape
+('hand', (42,), (42, 42))
+>>> Prior.from_json({**hand.to_json(), "mean": [0.0] * 41}, source="test")
+Traceback (most recent call last):
+...
+engine.learner.prior.PriorError: test: mean: expected 42 numbers, got shape (41,)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from engine.atomic import write_text_atomic
+from engine.learner.params import LABELS, N_PARAMS, bounds
+from engine.paths import assets_dir
+
+FORMAT = "skipwise-prior"
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 4 * 2**20  # a prior is about 30 KB of JSON plus its provenance
+MIN_VARIANCE = 1e-6  # a prior this sure of a weight would freeze it
+SHIPPED = "prior.json"
+NAMES = {"distilled": SHIPPED, "hand": "prior-hand.json"}
+_UPPER = np.triu_indices(N_PARAMS)
+
+
+class PriorError(ValueError):
+    """A prior that cannot be used, with the reason."""
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A Gaussian prior over the weights: mean [shape=(42,)], covariance [shape=(42, 42)]."""
+
+    mean: np.ndarray
+    covariance: np.ndarray
+    name: str
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "name": self.name,
+            "labels": list(LABELS),
+            "mean": [float(v) for v in self.mean],
+            "covariance": [[float(v) for v in self.covariance[i, i:]] for i in range(N_PARAMS)],
+            "provenance": self.provenance,
+        }
+
+    def dumps(self) -> str:
+        """The file's text: the same prior always gives the same bytes."""
+        return json.dumps(self.to_json(), indent=1, sort_keys=False) + "\n"
+
+    def write(self, path: Path) -> None:
+        write_text_atomic(path, self.dumps())
+
+    @classmethod
+    def from_json(cls, data: Any, *, source: str = "prior") -> Prior:
+        try:
+            return _parse(data)
+        except PriorError as exc:
+            raise PriorError(f"{source}: {exc}") from None
+
+    @classmethod
+    def read(cls, path: Path) -> Prior:
+        """A prior file, validated; a damaged one raises PriorError with the reason."""
+        try:
+            with open(path, "rb") as f:
+                raw = f.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise PriorError(f"cannot read the prior {path}: {exc.strerror or exc}") from None
+        if len(raw) > MAX_FILE_BYTES:
+            raise PriorError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB: not a prior")
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise PriorError(f"the prior {path} is not valid JSON: {exc}") from None
+        return cls.from_json(data, source=str(path))
+
+
+def prior_path(which: str | Path) -> Path:
+    """The file of a named prior ("distilled" = the shipped one, "hand"), or ``which`` as a path."""
+    if isinstance(which, str) and which in NAMES:
+        return assets_dir() / NAMES[which]
+    if isinstance(which, str) and which == "shipped":
+        return assets_dir() / SHIPPED
+    return Path(which)
+
+
+def load_prior(which: str | Path = "shipped") -> Prior:
+    """The prior named ``which`` ("shipped", "distilled", "hand") or read from that path."""
+    return Prior.read(prior_path(which))
+
+
+def _numbers(value: Any, name: str) -> np.ndarray:
+    if not isinstance(value, list) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in value
+    ):
+        raise PriorError(f"{name}: expected a list of numbers")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except OverflowError:
+        raise PriorError(f"{name}: a number is too large") from None
+    if not np.all(np.isfinite(arr)):
+        raise PriorError(f"{name}: holds a non-finite value")
+    return arr
+
+
+def _parse(data: Any) -> Prior:
+    if not isinstance(data, dict):
+        raise PriorError("a prior must be a JSON object")
+    if data.get("format") != FORMAT:
+        raise PriorError(f"not a Skipwise prior (format {data.get('format')!r})")
+    if data.get("version") != FORMAT_VERSION:
+        raise PriorError(f"unsupported prior version {data.get('version')!r}")
+    unknown = sorted(set(data) - {"format", "version", "name", "labels", "mean", "covariance", "provenance"})
+    if unknown:
+        raise PriorError(f"unknown keys {unknown}")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise PriorError("name: expected a non-empty string")
+    if data.get("labels") != list(LABELS):
+        raise PriorError(f"labels do not match this version's {N_PARAMS} parameters")
+    mean = _numbers(data.get("mean"), "mean")
+    if mean.shape != (N_PARAMS,):
+        raise PriorError(f"mean: expected {N_PARAMS} numbers, got shape {mean.shape}")
+    limit = bounds()
+    if np.any(np.abs(mean) > limit + 1e-9):
+        raise PriorError("mean: a value is outside its weight's bound")
+    provenance = data.get("provenance", {})
+    if not isinstance(provenance, dict):
+        raise PriorError("provenance: expected a JSON object")
+    return Prior(mean, _covariance(data.get("covariance"), limit), name, provenance)
+
+
+def _covariance(rows: Any, limit: np.ndarray) -> np.ndarray:
+    """A validated covariance [shape=(42, 42)] from its upper triangle.
+
+    Refused: a wrong shape, a non-finite value, a matrix that is not positive
+    definite, or a variance below MIN_VARIANCE or above the weight's bound
+    squared (a prior wider than the box the weights live in says nothing).
+    """
+    shape_error = PriorError(f"covariance: expected the upper triangle, rows of {N_PARAMS}, ..., 1 numbers")
+    if not isinstance(rows, list) or len(rows) != N_PARAMS:
+        raise shape_error
+    flat: list[Any] = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != N_PARAMS - i:
+            raise shape_error
+        flat.extend(row)
+    upper = _numbers(flat, "covariance")
+    cov = np.zeros((N_PARAMS, N_PARAMS))
+    cov[_UPPER] = upper
+    cov = cov + np.triu(cov, 1).T
+    variance = np.diag(cov)
+    if np.any(variance < MIN_VARIANCE) or np.any(variance > limit**2):
+        raise PriorError(f"covariance: a variance is outside [{MIN_VARIANCE:g}, bound squared]")
+    try:
+        np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        raise PriorError("covariance: not positive definite") from None
+    return cov
