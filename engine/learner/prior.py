@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,7 @@ class Prior:
     covariance: np.ndarray
     name: str
     provenance: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = field(default=None, compare=False)  # the file it was read from, if any
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -102,7 +103,7 @@ class Prior:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise PriorError(f"the prior {path} is not valid JSON: {exc}") from None
-        return cls.from_json(data, source=str(path))
+        return replace(cls.from_json(data, source=str(path)), path=Path(path))
 
 
 def prior_path(which: str | Path) -> Path:
@@ -139,6 +140,11 @@ def origin_of(prior: Prior) -> dict[str, str]:
             out[key] = value[:MAX_ORIGIN_TEXT]
     out["sha256"] = hashlib.sha256(prior.dumps().encode()).hexdigest()
     return out
+
+
+def describe(prior: Prior) -> dict[str, Any]:
+    """Which prior ran, for a JSON report: its origin (``origin_of``) and the file it came from."""
+    return {**origin_of(prior), "path": None if prior.path is None else str(prior.path)}
 
 
 def _numbers(value: Any, name: str) -> np.ndarray:
