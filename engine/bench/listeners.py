@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.learner.prior import Prior, describe, load_prior
 from engine.sim import metrics
 from engine.sim.library import SimLibrary, synthetic_library
 from engine.sim.listener_kinds import KINDS, generate_listener
@@ -104,14 +105,14 @@ def _library(songs: int) -> SimLibrary:
 
 
 def _run_listener(
-    spec: ListenerSpec, songs: int, events: int, seeds: int, checkpoints: tuple[int, ...]
+    spec: ListenerSpec, songs: int, events: int, seeds: int, checkpoints: tuple[int, ...], prior: Prior
 ) -> dict[str, dict[str, np.ndarray]]:
     """Per strategy, per-seed skip rates [shape=(seeds,)] over 101..N ("rate"), 1..100 ("cold"), 101..c."""
     library = _library(songs)
     start = warmup_start(events)
     out: dict[str, dict[str, np.ndarray]] = {}
     for name in STRATEGIES:
-        logs = [run_one(library, spec, name, events=events, seed=s) for s in range(seeds)]
+        logs = [run_one(library, spec, name, events=events, seed=s, prior=prior) for s in range(seeds)]
         spans = {
             "rate": metrics.span_rates(logs, start),
             "cold": metrics.span_rates(logs, 0, metrics.COLD_START_EVENTS),
@@ -257,8 +258,11 @@ def bench_listeners(
     checkpoints: Sequence[int] | None = None,
     jobs: int = 1,
     progress: Callable[[str], None] | None = None,
+    prior: Prior | None = None,
 ) -> dict[str, Any]:
     """The ``skipwise bench listeners --json`` document (see ``docs/simulator.md``).
+
+    The learners start from ``prior`` (default: the shipped prior); ``"prior"`` says which ran.
 
     ``checkpoints`` (default 300 when ``events`` is above it) are shorter runs read off the same
     runs: a run of 300 events is exactly the first 300 events of a longer one.
@@ -275,7 +279,8 @@ def bench_listeners(
     if checkpoints is None:
         checkpoints = (EARLY_CHECKPOINT,) if events > EARLY_CHECKPOINT else ()
     points = tuple(sorted({c for c in checkpoints if warmup_start(events) < c < events}))
-    work = [(c.spec, songs, events, seeds, points) for c in chosen]
+    prior = prior or load_prior("shipped")
+    work = [(c.spec, songs, events, seeds, points, prior) for c in chosen]
     rows = []
     if jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -301,6 +306,7 @@ def bench_listeners(
         "generated_seeds": [seed_base + i for i in range(per_kind)] if per_kind else [],
         "generated_kinds": list(kinds) if per_kind else [],
         "shared": shared,
+        "prior": describe(prior),
         "listeners": rows,
         "kinds": kind_docs,
         "targets": _targets(rows, kind_docs),

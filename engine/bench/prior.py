@@ -28,7 +28,7 @@ import numpy as np
 
 from engine.bench.listeners import listener_files
 from engine.distill.population import HELD_OUT_SEED, LIBRARY_SEED, LIBRARY_SONGS
-from engine.learner.prior import Prior, load_prior
+from engine.learner.prior import Prior, describe, load_prior
 from engine.paths import assets_dir
 from engine.sim import metrics
 from engine.sim.library import SimLibrary, synthetic_library
@@ -119,7 +119,7 @@ def bench_prior(
     events: int = 1000,
     seed_base: int = HELD_OUT_SEED,
     files: Sequence[str | Path] | None = None,
-    distilled: str | Path = "distilled",
+    distilled: Prior | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """The ``skipwise bench prior --json`` document."""
@@ -128,7 +128,7 @@ def bench_prior(
             f"need at least 2 listeners per kind and more than {metrics.COLD_START_EVENTS} events"
         )
     library = synthetic_library(LIBRARY_SONGS, seed=LIBRARY_SEED)
-    priors = {"hand": load_prior("hand"), "distilled": load_prior(distilled)}
+    priors = {"hand": load_prior("hand"), "distilled": distilled or load_prior("distilled")}
     chosen: dict[str, list[tuple[str, ListenerSpec, int]]] = {"shared_on": [], "shared_off": []}
     seeds = [seed_base + i for i in range(per_kind)]
     for shared, group in ((True, "shared_on"), (False, "shared_off")):
@@ -144,7 +144,7 @@ def bench_prior(
         "seeds": seeds,
         "per_kind": per_kind,
         "files": [s.name for s in file_specs],
-        "priors": {n: {"name": p.name, "made_by": p.provenance.get("made_by")} for n, p in priors.items()},
+        "priors": {n: describe(p) for n, p in priors.items()},
     }
     for group, entries in chosen.items():
         rows = []

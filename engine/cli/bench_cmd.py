@@ -10,7 +10,15 @@ from typing import Any
 
 from engine.bench.listeners import UNTUNED_SEED, VERDICT_SEED, bench_listeners, choose_listeners
 from engine.cli import bench_prior_cmd
-from engine.cli.common import RIVER_HINT, CliError, print_json, river_installed, whole
+from engine.cli.common import (
+    RIVER_HINT,
+    CliError,
+    add_prior_option,
+    print_json,
+    prior_from,
+    river_installed,
+    whole,
+)
 from engine.sim.listener_spec import KINDS
 from engine.sim.runner import WARMUP_EVENTS
 
@@ -88,6 +96,7 @@ def register(sub: Any, extensions: Sequence[Extension] = ()) -> None:
     listeners.add_argument(
         "--synthetic", type=whole(2), default=2000, metavar="N", help="songs in the library"
     )
+    add_prior_option(listeners)
     listeners.add_argument("--json", action="store_true")
     listeners.set_defaults(func=run_listeners)
     bench_prior_cmd.register(bench_sub)
@@ -137,6 +146,7 @@ def run_listeners(args: argparse.Namespace) -> int:
 
     if args.untuned < 0:
         raise CliError("--untuned must be at least 0")
+    prior = prior_from(args)
     kinds = [k.strip() for k in (args.kinds or ",".join(KINDS)).split(",") if k.strip()]
     unknown = [k for k in kinds if k not in KINDS]
     if unknown or not kinds:
@@ -176,6 +186,7 @@ def run_listeners(args: argparse.Namespace) -> int:
         checkpoints=args.at_events,
         jobs=args.jobs,
         progress=lambda name: bar.advance(label=name),
+        prior=prior,
     )
     bar.close()
     if args.json:
@@ -197,7 +208,8 @@ def print_listeners_table(doc: dict[str, Any]) -> None:
     out = sys.stdout
     out.write(
         f"{doc['tracks']} songs, {doc['events']} events x {doc['seeds']} seeds; skip rate over events 101+; "
-        "captured: share of the oracle's gain over shuffle\n"
+        f"captured: share of the oracle's gain over shuffle; the learners start from the prior "
+        f"{doc['prior']['name']!r}\n"
     )
     at = [str(c) for c in doc["checkpoints"]]
     at_head = "".join(f" {'@' + c:>6}" for c in at)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from engine.cli.common import CliError, Progress, print_json, whole
+from engine.cli.common import CliError, Progress, add_prior_option, print_json, prior_from, whole
 from engine.sim.runner import WARMUP_EVENTS
 
 
@@ -26,12 +25,7 @@ def register(bench_sub: Any) -> None:
         metavar="S",
         help="listener seed of the first listener of each kind (default 310000)",
     )
-    p.add_argument(
-        "--prior",
-        default="distilled",
-        metavar="distilled|FILE",
-        help="the prior measured against the hand-set one (default: the shipped, distilled one)",
-    )
+    add_prior_option(p)
     p.add_argument(
         "--listener-file",
         action="append",
@@ -57,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             events=args.events,
             seed_base=HELD_OUT_SEED if args.seed_base is None else args.seed_base,
             files=args.listener_file,
-            distilled=args.prior if args.prior in ("distilled", "hand") else Path(args.prior),
+            distilled=prior_from(args),
             progress=lambda name: bar.advance(label=name),
         )
     except (PriorError, ValueError) as exc:

@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from engine.learner.prior import Prior, PriorError, load_prior
 from engine.paths import default_db_path
 from engine.store import open_db
 
@@ -73,6 +74,27 @@ def add_db_option(parser: Any, help: str | None = None) -> None:
     """``--db PATH``; ``help`` replaces the default text where a missing --db means something else."""
     text = help or f"database (default: {default_db_path()})"
     parser.add_argument("--db", type=given_path, metavar="PATH", help=text)
+
+
+def add_prior_option(parser: Any) -> None:
+    """``--prior hand|distilled|FILE``: the prior the learners start from (default: the shipped one)."""
+    parser.add_argument(
+        "--prior",
+        default="shipped",
+        metavar="hand|distilled|FILE",
+        help="the prior the learners start from: the hand-set one, the distilled one, or a prior file "
+        "(default: the shipped prior, assets/prior.json)",
+    )
+
+
+def prior_from(args: Any) -> Prior:
+    """The prior ``--prior`` names, checked; a damaged or missing file is a CliError with the reason."""
+    if not args.prior:
+        raise CliError("--prior: an empty name; expected hand, distilled or a prior file")
+    try:
+        return load_prior(args.prior)
+    except PriorError as exc:
+        raise CliError(f"--prior: {exc}") from None
 
 
 def db_path(args: Any) -> Path:

@@ -11,8 +11,10 @@ from engine.cli.common import (
     CliError,
     Progress,
     add_db_option,
+    add_prior_option,
     db_from,
     print_json,
+    prior_from,
     real,
     river_installed,
     whole,
@@ -59,6 +61,7 @@ def register(sub: Any) -> None:
         "--exploration", type=real(0, 100), default=DEFAULT_EXPLORATION, help="Thompson sampling scale"
     )
     p.add_argument("--library-seed", type=whole(0), default=7, help="seed of the synthetic library")
+    add_prior_option(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
@@ -99,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"note: River is not installed, so the river baseline is left out ({RIVER_HINT})", file=sys.stderr
         )
+    prior = prior_from(args)
     spec = load_listener(args.listener)
     library = _library(args)
     bar = Progress(len(strategies) * args.seeds, "simulating")
@@ -109,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         seeds=args.seeds,
         strategies=strategies,
         exploration=args.exploration,
+        prior=prior,
         progress=lambda name, seed, seeds: bar.advance(label=f"{name} seed {seed}/{seeds}"),
     )
     bar.close()
@@ -124,7 +129,10 @@ def print_table(doc: dict[str, Any]) -> None:
     out.write(
         f"listener {doc['listener']}: {doc['tracks']} tracks, {doc['events']} events x {doc['seeds']} seeds\n"
     )
-    out.write(f"skip rates over events 101-{doc['events']}\n")
+    out.write(
+        f"skip rates over events 101-{doc['events']}; "
+        f"the learners start from the prior {doc['prior']['name']!r}\n"
+    )
     shuffle = doc["strategies"].get("shuffle", {}).get("skip_rate")
     for name, s in doc["strategies"].items():
         ratio = f"  ({s['skip_rate'] / shuffle:.2f} x shuffle)" if shuffle and name != "shuffle" else ""

@@ -123,7 +123,7 @@ def play_listener(
     ctx = ContextState(library.features, library.artist)
     # the hand-set prior, whatever prior ships: the population's log must not depend on what it made
     rng = np.random.default_rng([seed, 3])
-    learner = Learner(Profile.from_prior(load_prior("hand").mean), rng=rng)
+    learner = Learner(Profile.from_prior(load_prior("hand")), rng=rng)
     ranker = Ranker(learner, ctx, rng=rng)
     shuffle = make_strategy("shuffle", ctx, person, np.random.default_rng([seed, 4]))
     mix = np.random.default_rng([seed, 5])

@@ -4,7 +4,9 @@
  * engine/learner/model.py and engine/learner/optimizer.py compute, up to the
  * order of summation (tests compare them). Arrays are float64 buffers: w,
  * velocity, prior, lr, bound have 42 entries, x has 26, cov is the 42 x 42
- * posterior covariance (row major); w, cov and velocity are updated in place.
+ * posterior covariance and prior_cov the prior's (row major); w, cov and
+ * velocity are updated in place. ABI is learner.KERNEL_ABI: bump both when
+ * step's arguments change, so that a stale build is never called.
  * Layouts are documented in model.py and params.py, the step in optimizer.py.
  */
 #define PY_SSIZE_T_CLEAN
@@ -15,6 +17,7 @@
 #define NP 42
 #define NX 26
 #define INPUT_LIMIT 10.0
+#define ABI 2
 
 /* energy, valence, acousticness: positions in the feature vector (params.TIME_FEATURES) */
 static const int TIME_IDX[3] = {1, 0, 3};
@@ -45,40 +48,40 @@ static void times_covariance(const double *cov, const double *a, const double *b
 }
 
 /* The event joins the posterior, S' = S - k u u^T (Sherman-Morrison), then the posterior forgets
- * a share towards the prior's covariance (I): S'' = (1 - forget) S' + forget I. */
-static void absorb_and_forget(double *cov, const double *u, double k, double forget) {
+ * a share towards the prior's covariance P: S'' = (1 - forget) S' + forget P. */
+static void absorb_and_forget(double *cov, const double *u, double k, double forget, const double *pcov) {
     const double keep = 1.0 - forget;
     for (int i = 0; i < NP; i++) {
         double *row = cov + i * NP;
+        const double *prow = pcov + i * NP;
         const double ui = u[i];
         /* k (u_i u_j), not (k u_i) u_j: the product must not depend on the order, so S stays symmetric */
-        for (int j = 0; j < NP; j++) row[j] = keep * (row[j] - k * (ui * u[j]));
-        row[i] += forget;
+        for (int j = 0; j < NP; j++) row[j] = keep * (row[j] - k * (ui * u[j])) + forget * prow[j];
     }
 }
 
 static PyObject *step(PyObject *self, PyObject *args) {
-    PyObject *ow, *ox, *ocov, *ovel, *oprior, *olr, *obound;
+    PyObject *ow, *ox, *ocov, *ovel, *oprior, *opcov, *olr, *obound;
     double y, momentum, grad_clip, prior_pull, forget;
     int round_f32;
-    if (!PyArg_ParseTuple(args, "OOOOOOOdddddp", &ow, &ox, &ocov, &ovel, &oprior, &olr, &obound, &y,
+    if (!PyArg_ParseTuple(args, "OOOOOOOOdddddp", &ow, &ox, &ocov, &ovel, &oprior, &opcov, &olr, &obound, &y,
                           &momentum, &grad_clip, &prior_pull, &forget, &round_f32))
         return NULL;
-    Py_buffer bw, bx, bcov, bvel, bprior, blr, bbound;
-    Py_buffer *bufs[7] = {&bw, &bx, &bcov, &bvel, &bprior, &blr, &bbound};
-    PyObject *objs[7] = {ow, ox, ocov, ovel, oprior, olr, obound};
-    const Py_ssize_t sizes[7] = {NP, NX, NP * NP, NP, NP, NP, NP};
-    const int writable[7] = {1, 0, 1, 1, 0, 0, 0};
-    const char *names[7] = {"w", "x", "covariance", "velocity", "prior", "lr", "bound"};
+    Py_buffer bw, bx, bcov, bvel, bprior, bpcov, blr, bbound;
+    Py_buffer *bufs[8] = {&bw, &bx, &bcov, &bvel, &bprior, &bpcov, &blr, &bbound};
+    PyObject *objs[8] = {ow, ox, ocov, ovel, oprior, opcov, olr, obound};
+    const Py_ssize_t sizes[8] = {NP, NX, NP * NP, NP, NP, NP * NP, NP, NP};
+    const int writable[8] = {1, 0, 1, 1, 0, 0, 0, 0};
+    const char *names[8] = {"w", "x", "covariance", "velocity", "prior", "prior_covariance", "lr", "bound"};
     int got = 0;
-    for (; got < 7; got++)
+    for (; got < 8; got++)
         if (get_buf(objs[got], bufs[got], sizes[got], writable[got], names[got]) < 0) break;
-    if (got < 7) {
+    if (got < 8) {
         for (int i = 0; i < got; i++) PyBuffer_Release(bufs[i]);
         return NULL;
     }
     double *w = bw.buf, *cov = bcov.buf, *vel = bvel.buf;
-    const double *xin = bx.buf, *prior = bprior.buf, *lr = blr.buf, *bound = bbound.buf;
+    const double *xin = bx.buf, *prior = bprior.buf, *pcov = bpcov.buf, *lr = blr.buf, *bound = bbound.buf;
 
     double x[NX];
     for (int i = 0; i < NX; i++) {
@@ -161,18 +164,26 @@ static PyObject *step(PyObject *self, PyObject *args) {
         if (ok) w[i] = round_f32 ? (double)(float)nw[i] : nw[i];
         else vel[i] = 0.0;
     }
-    absorb_and_forget(cov, u, kk, forget);
-    for (int i = 0; i < 7; i++) PyBuffer_Release(bufs[i]);
+    absorb_and_forget(cov, u, kk, forget, pcov);
+    for (int i = 0; i < 8; i++) PyBuffer_Release(bufs[i]);
     return Py_BuildValue("(dd)", p, loss);
 }
 
 static PyMethodDef methods[] = {
     {"step", step, METH_VARARGS,
-     "step(w, x, covariance, velocity, prior, lr, bound, y, momentum, grad_clip, prior_pull, forget, "
-     "round_f32) -> (p, loss)\n\nOne fused micro-update; w, covariance (42 x 42), velocity change in place."},
+     "step(w, x, covariance, velocity, prior, prior_covariance, lr, bound, y, momentum, grad_clip, prior_pull, "
+     "forget, round_f32) -> (p, loss)\n\nOne fused micro-update; w, covariance (42 x 42), velocity change in "
+     "place."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel", "The learner's fused micro-update.", -1,
                                     methods};
 
-PyMODINIT_FUNC PyInit__kernel(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__kernel(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddIntConstant(m, "ABI", ABI) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,12 +1,15 @@
 # The C micro-update (engine/learner/_kernel.c); same signature as learner.reference_step.
 import numpy as np
 
+ABI: int  # learner.KERNEL_ABI: a build of an older _kernel.c has another step signature
+
 def step(
     w: np.ndarray,
     x: np.ndarray,
     covariance: np.ndarray,
     velocity: np.ndarray,
     prior: np.ndarray,
+    prior_covariance: np.ndarray,
     lr: np.ndarray,
     bound: np.ndarray,
     y: float,

@@ -24,9 +24,13 @@ from engine.learner.optimizer import StepConfig, absorb_event, forget, newton_st
 from engine.learner.profile import Mode, Profile
 
 _kernel: ModuleType | None
+KERNEL_ABI = 2  # _kernel.c's ABI: 2 added the prior covariance the posterior forgets towards
 try:
     import engine.learner._kernel as _kernel
 except ImportError:  # built without a C compiler: the NumPy reference path is used
+    _kernel = None
+if _kernel is not None and getattr(_kernel, "ABI", 1) != KERNEL_ABI:
+    # A stale build of an older _kernel.c (rebuild: pip install -e .): its step takes other arguments.
     _kernel = None
 
 INPUT_LIMIT = 10.0  # inputs are z-scores and memories; anything beyond is garbage
@@ -95,8 +99,9 @@ class Learner:
         x = np.ascontiguousarray(x, dtype=np.float64)
         step = _kernel.step if _kernel is not None else reference_step
         p, loss = step(
-            prof.weights, x, prof.covariance, prof.velocity, prof.prior, cfg.lr, cfg.bound,
-            y, cfg.momentum, cfg.grad_clip, cfg.prior_pull, cfg.forget, prof.mode == "float32",
+            prof.weights, x, prof.covariance, prof.velocity, prof.prior, prof.prior_covariance,
+            cfg.lr, cfg.bound, y, cfg.momentum, cfg.grad_clip, cfg.prior_pull, cfg.forget,
+            prof.mode == "float32",
         )  # fmt: skip
         if prof.mode == "int8":
             prof.scales = int8.fit_scales(prof.weights, prof.scales)
@@ -140,6 +145,7 @@ def reference_step(
     covariance: np.ndarray,
     velocity: np.ndarray,
     prior: np.ndarray,
+    prior_covariance: np.ndarray,
     lr: np.ndarray,
     bound: np.ndarray,
     y: float,
@@ -152,7 +158,8 @@ def reference_step(
     """The micro-update in NumPy, the reference the C kernel must match.
 
     Same signature as ``_kernel.step``: w, velocity [shape=(42,)] and covariance
-    [shape=(42, 42)] change in place. Order: forward pass at the current
+    [shape=(42, 42)] change in place; prior [shape=(42,)] and prior_covariance
+    [shape=(42, 42)] are the prior the profile started from. Order: forward pass at the current
     weights, the event joins the posterior, the step uses that posterior, then
     the posterior forgets a little.
     """
@@ -164,7 +171,7 @@ def reference_step(
     absorb_event(covariance, p, gz)
     new, velocity[:] = newton_step(w, (p - y) * gz, velocity, prior, covariance, cfg)
     w[:] = new.astype(np.float32) if round_f32 else new
-    forget(covariance, cfg)
+    forget(covariance, prior_covariance, cfg)
     return p, model.bce(p, y)
 
 

@@ -22,7 +22,7 @@ from engine.learner.params import N_PARAMS, bounds, learning_rates
 GRAD_CLIP = 2.0  # max L2 norm of one event's gradient
 PRIOR_PULL = 2e-3  # weight decay towards the prior, per step
 FORGET = 1e-3  # the covariance moves this share back towards the prior's per event: ~1000 events of memory
-PRIOR_VARIANCE = 1.0  # the prior's variance of every weight (standard deviation 1)
+PRIOR_VARIANCE = 1.0  # the hand-set prior's variance of every weight (standard deviation 1)
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,11 @@ class StepConfig:
 
 
 def prior_covariance() -> np.ndarray:
-    """The covariance of a fresh profile [shape=(42, 42)]: independent weights, variance 1."""
+    """The hand-set prior's covariance [shape=(42, 42)]: independent weights, variance 1.
+
+    A profile started from a prior file keeps that file's covariance instead
+    (``Profile.prior_covariance``).
+    """
     return np.eye(N_PARAMS) * PRIOR_VARIANCE
 
 
@@ -71,15 +75,17 @@ def absorb_event(covariance: np.ndarray, p: float, grad_logit: np.ndarray) -> No
     covariance -= (c / (1.0 + c * float(grad_logit @ u))) * np.outer(u, u)
 
 
-def forget(covariance: np.ndarray, cfg: StepConfig) -> None:
-    """Move the covariance [shape=(42, 42)] a share ``cfg.forget`` back to the prior's, in place.
+def forget(covariance: np.ndarray, prior_covariance: np.ndarray, cfg: StepConfig) -> None:
+    """Move the covariance [shape=(42, 42)] a share ``cfg.forget`` back to ``prior_covariance``
+    [shape=(42, 42)], the covariance of the prior the profile started from, in place.
 
     Evidence fades, so a changed taste stays learnable: the precision settles
     near 1 / forget events' worth instead of growing without end, and no
-    weight ever becomes less certain than the prior says.
+    weight ever becomes less certain than the prior says. With no events the
+    covariance converges to the prior's: ``S_n - P = (1 - forget)^n (S_0 - P)``.
     """
     covariance *= 1.0 - cfg.forget
-    covariance[np.diag_indices_from(covariance)] += cfg.forget * PRIOR_VARIANCE
+    covariance += cfg.forget * prior_covariance
 
 
 def newton_step(

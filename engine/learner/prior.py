@@ -28,8 +28,9 @@ engine.learner.prior.PriorError: test: mean: expected 42 numbers, got shape (41,
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ FORMAT = "skipwise-prior"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 4 * 2**20  # a prior is about 30 KB of JSON plus its provenance
 MIN_VARIANCE = 1e-6  # a prior this sure of a weight would freeze it
+MAX_ORIGIN_TEXT = 1000  # a profile keeps at most this much of each provenance string
 SHIPPED = "prior.json"
 NAMES = {"distilled": SHIPPED, "hand": "prior-hand.json"}
 _UPPER = np.triu_indices(N_PARAMS)
@@ -60,6 +62,7 @@ class Prior:
     covariance: np.ndarray
     name: str
     provenance: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = field(default=None, compare=False)  # the file it was read from, if any
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,7 +103,7 @@ class Prior:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise PriorError(f"the prior {path} is not valid JSON: {exc}") from None
-        return cls.from_json(data, source=str(path))
+        return replace(cls.from_json(data, source=str(path)), path=Path(path))
 
 
 def prior_path(which: str | Path) -> Path:
@@ -115,6 +118,33 @@ def prior_path(which: str | Path) -> Path:
 def load_prior(which: str | Path = "shipped") -> Prior:
     """The prior named ``which`` ("shipped", "distilled", "hand") or read from that path."""
     return Prior.read(prior_path(which))
+
+
+ORIGIN_KEYS = ("made_by", "command")  # the provenance a profile keeps of the prior it started from
+
+
+def origin_of(prior: Prior) -> dict[str, str]:
+    """What a profile remembers of the prior it started from: its name and a short summary.
+
+    ``sha256`` is of the prior's canonical text (``Prior.dumps``, the bytes
+    ``write`` writes), so two profiles from the same prior file say so;
+    ``made_by`` and ``command`` are copied from the provenance when it has them.
+
+    >>> sorted(origin_of(load_prior("hand")))
+    ['made_by', 'name', 'sha256']
+    """
+    out = {"name": prior.name}
+    for key in ORIGIN_KEYS:
+        value = prior.provenance.get(key)
+        if isinstance(value, str):
+            out[key] = value[:MAX_ORIGIN_TEXT]
+    out["sha256"] = hashlib.sha256(prior.dumps().encode()).hexdigest()
+    return out
+
+
+def describe(prior: Prior) -> dict[str, Any]:
+    """Which prior ran, for a JSON report: its origin (``origin_of``) and the file it came from."""
+    return {**origin_of(prior), "path": None if prior.path is None else str(prior.path)}
 
 
 def _numbers(value: Any, name: str) -> np.ndarray:
@@ -155,17 +185,21 @@ def _parse(data: Any) -> Prior:
     provenance = data.get("provenance", {})
     if not isinstance(provenance, dict):
         raise PriorError("provenance: expected a JSON object")
-    return Prior(mean, _covariance(data.get("covariance"), limit), name, provenance)
+    return Prior(mean, covariance_from_rows(data.get("covariance")), name, provenance)
 
 
-def _covariance(rows: Any, limit: np.ndarray) -> np.ndarray:
-    """A validated covariance [shape=(42, 42)] from its upper triangle.
+def covariance_from_rows(rows: Any, name: str = "covariance") -> np.ndarray:
+    """A validated prior covariance [shape=(42, 42)] from its upper triangle (raises PriorError).
+
+    ``name`` is the field the error messages name. Also used for the prior
+    covariance a profile keeps.
 
     Refused: a wrong shape, a non-finite value, a matrix that is not positive
     definite, or a variance below MIN_VARIANCE or above the weight's bound
     squared (a prior wider than the box the weights live in says nothing).
     """
-    shape_error = PriorError(f"covariance: expected the upper triangle, rows of {N_PARAMS}, ..., 1 numbers")
+    limit = bounds()
+    shape_error = PriorError(f"{name}: expected the upper triangle, rows of {N_PARAMS}, ..., 1 numbers")
     if not isinstance(rows, list) or len(rows) != N_PARAMS:
         raise shape_error
     flat: list[Any] = []
@@ -173,15 +207,15 @@ def _covariance(rows: Any, limit: np.ndarray) -> np.ndarray:
         if not isinstance(row, list) or len(row) != N_PARAMS - i:
             raise shape_error
         flat.extend(row)
-    upper = _numbers(flat, "covariance")
+    upper = _numbers(flat, name)
     cov = np.zeros((N_PARAMS, N_PARAMS))
     cov[_UPPER] = upper
     cov = cov + np.triu(cov, 1).T
     variance = np.diag(cov)
     if np.any(variance < MIN_VARIANCE) or np.any(variance > limit**2):
-        raise PriorError(f"covariance: a variance is outside [{MIN_VARIANCE:g}, bound squared]")
+        raise PriorError(f"{name}: a variance is outside [{MIN_VARIANCE:g}, bound squared]")
     try:
         np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
-        raise PriorError("covariance: not positive definite") from None
+        raise PriorError(f"{name}: not positive definite") from None
     return cov

@@ -1,4 +1,4 @@
-"""The listener's profile: 42 weights plus optimizer state, and its JSON form.
+"""The listener's profile: 42 weights plus optimizer state, the prior it started from, and its JSON form.
 
 The JSON form is what the store keeps in every snapshot and what export and
 import exchange, so it is validated strictly: a profile that does not parse,
@@ -22,13 +22,16 @@ from engine.learner.optimizer import PRIOR_VARIANCE, prior_covariance
 from engine.learner.params import LABELS, N_GROUPS, N_PARAMS, SCORING, bounds
 
 FORMAT = "skipwise-profile"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 VELOCITY_LIMIT = 1e3  # |S g| stays near the clipped gradient (norm 2); far beyond is damage
 MAX_FILE_BYTES = 16 * 2**20  # a profile is about 25 KB of JSON
 MAX_STEPS = 2**53  # a billion plays a second for a century stays below; SQLite and JSON keep it exact
 # Version 1 had "history: freshness" = 1 - exp(-hours since played / 24) where version 2 has
 # "history: heard recently" = exp(-hours since played / 24); see ``_from_version_1``.
 # Versions 1 and 2 kept a diagonal precision where version 3 keeps the full covariance.
+# Version 4 also keeps the prior's covariance and where the prior came from (``_from_version_3``).
+MAX_ORIGIN_KEYS = 16
+MIGRATED_ORIGIN = {"name": "hand"}  # what every profile before version 4 started from
 _RECENT = LABELS.index("history: heard recently")
 V1_LABELS: tuple[str, ...] = (*LABELS[:_RECENT], "history: freshness", *LABELS[_RECENT + 1 :])
 _UPPER = np.triu_indices(N_PARAMS)  # the covariance is stored as its upper triangle, row by row
@@ -42,12 +45,16 @@ class ProfileError(ValueError):
 
 @dataclass
 class Profile:
-    """Weights and optimizer state; every array has shape (42,) but ``covariance`` (42, 42).
+    """Weights and optimizer state; every array has shape (42,) but the covariances (42, 42).
 
     ``covariance`` is the posterior covariance of the weights (see
-    :mod:`engine.learner.optimizer`), symmetric positive definite. In INT8 mode
-    ``q`` holds the int8 weights and ``weights`` is their dequantised view, kept
-    in sync by the learner.
+    :mod:`engine.learner.optimizer`), symmetric positive definite. ``prior``
+    and ``prior_covariance`` are the prior the profile started from (the step
+    pulls the weights towards its mean and forgets the posterior towards its
+    covariance); ``origin`` says which prior that was: its ``name`` plus a
+    short summary of its provenance (:func:`engine.learner.prior.origin_of`).
+    In INT8 mode ``q`` holds the int8 weights and ``weights`` is their
+    dequantised view, kept in sync by the learner.
     """
 
     weights: np.ndarray
@@ -58,15 +65,36 @@ class Profile:
     mode: Mode = "float32"
     q: np.ndarray | None = None
     scales: np.ndarray = field(default_factory=int8.group_scales)
+    prior_covariance: np.ndarray = field(default_factory=prior_covariance)
+    origin: dict[str, Any] = field(default_factory=lambda: dict(MIGRATED_ORIGIN))
 
     @classmethod
-    def from_prior(cls, prior: np.ndarray | None = None, *, mode: Mode = "float32") -> Profile:
-        w = load_prior() if prior is None else np.asarray(prior, dtype=np.float64)
+    def from_prior(
+        cls,
+        prior: prior_file.Prior | np.ndarray | None = None,
+        *,
+        mode: Mode = "float32",
+        origin: dict[str, Any] | None = None,
+    ) -> Profile:
+        """A fresh profile at a prior.
+
+        ``prior``: a Prior (its mean, covariance and origin), None (the shipped
+        prior), or a mean [shape=(42,)] with covariance PRIOR_VARIANCE * I
+        (``origin`` names it; default ``{"name": "weights"}``).
+        """
+        if prior is None:
+            prior = shipped_prior()
+        if isinstance(prior, prior_file.Prior):
+            mean, cov, start = prior.mean, prior.covariance, prior_file.origin_of(prior)
+        else:
+            mean, cov, start = np.asarray(prior, dtype=np.float64), prior_covariance(), {"name": "weights"}
         profile = cls(
-            weights=w.copy(),
-            prior=w.copy(),
-            covariance=prior_covariance(),
+            weights=mean.copy(),
+            prior=mean.copy(),
+            covariance=cov.copy(),
             velocity=np.zeros(N_PARAMS),
+            prior_covariance=cov.copy(),
+            origin=dict(origin or start),
         )
         return profile.with_mode(mode)
 
@@ -95,6 +123,8 @@ class Profile:
             mode=self.mode,
             q=None if self.q is None else self.q.copy(),
             scales=self.scales.copy(),
+            prior_covariance=self.prior_covariance.copy(),
+            origin=dict(self.origin),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -105,6 +135,8 @@ class Profile:
             "labels": list(LABELS),
             "weights": [float(v) for v in self.weights],
             "prior": [float(v) for v in self.prior],
+            "prior_covariance": _triangle_rows(self.prior_covariance),
+            "prior_origin": dict(self.origin),
             "optimizer": {
                 "steps": int(self.steps),
                 "velocity": [float(v) for v in self.velocity],
@@ -156,8 +188,13 @@ def checksum(text: str) -> str:
 
 def load_prior(path: Path | None = None) -> np.ndarray:
     """The mean [shape=(42,)] of the shipped prior (``assets/prior.json``) or of the file at ``path``."""
+    return shipped_prior(path).mean
+
+
+def shipped_prior(path: Path | None = None) -> prior_file.Prior:
+    """The shipped prior (``assets/prior.json``) or the prior file at ``path``; ProfileError if unusable."""
     try:
-        return prior_file.load_prior(path or "shipped").mean
+        return prior_file.load_prior(path or "shipped")
     except prior_file.PriorError as exc:
         raise ProfileError(str(exc)) from None
 
@@ -200,6 +237,8 @@ def _parse(data: Any) -> Profile:
         data = _from_version_1(data)
     if data.get("version") == 2:
         data = _from_version_2(data)
+    if data.get("version") == 3:
+        data = _from_version_3(data)
     if data.get("version") != FORMAT_VERSION:
         raise ProfileError(f"unsupported profile version {data.get('version')!r}")
     if data.get("labels") != list(LABELS):
@@ -223,13 +262,19 @@ def _parse(data: Any) -> Profile:
     velocity = _vector(opt.get("velocity"), "optimizer.velocity")
     if np.any(np.abs(velocity) > VELOCITY_LIMIT):
         raise ProfileError(f"optimizer.velocity: a value is beyond {VELOCITY_LIMIT:g}, which no step makes")
+    try:
+        start = prior_file.covariance_from_rows(data.get("prior_covariance"), "prior_covariance")
+    except prior_file.PriorError as exc:
+        raise ProfileError(str(exc)) from None
     profile = Profile(
         weights=weights,
         prior=prior,
-        covariance=_covariance(opt.get("covariance")),
+        covariance=_covariance(opt.get("covariance"), start),
         velocity=velocity,
         steps=steps,
         mode=mode,
+        prior_covariance=start,
+        origin=_origin(data.get("prior_origin")),
     )
     if mode == "int8":
         profile.q, profile.scales = _int8_block(data.get("int8"))
@@ -270,12 +315,31 @@ def _triangle_rows(covariance: np.ndarray) -> list[list[float]]:
     return [covariance[i, i:].tolist() for i in range(N_PARAMS)]
 
 
-def _covariance(rows: Any) -> np.ndarray:
+def _origin(value: Any) -> dict[str, Any]:
+    """The validated ``prior_origin``: a "name" plus at most a few short scalar values."""
+    name = "prior_origin"
+    if not isinstance(value, dict):
+        raise ProfileError(f"{name}: expected a JSON object")
+    if not isinstance(value.get("name"), str) or not value["name"].strip():
+        raise ProfileError(f"{name}.name: expected a non-empty string")
+    if len(value) > MAX_ORIGIN_KEYS:
+        raise ProfileError(f"{name}: more than {MAX_ORIGIN_KEYS} keys")
+    for key, v in value.items():
+        scalar = v is None or isinstance(v, str | int | float)
+        if not scalar or (isinstance(v, float) and not np.isfinite(v)):
+            raise ProfileError(f"{name}.{key}: expected a string, a finite number, true/false or null")
+        if isinstance(v, str) and len(v) > prior_file.MAX_ORIGIN_TEXT:
+            raise ProfileError(f"{name}.{key}: longer than {prior_file.MAX_ORIGIN_TEXT} characters")
+    return dict(value)
+
+
+def _covariance(rows: Any, start: np.ndarray) -> np.ndarray:
     """A validated covariance [shape=(42, 42)] from its stored upper triangle.
 
     Refused: a wrong shape, a non-finite value, a matrix that is not positive
-    definite, or a variance above the prior's (the step never makes a weight
-    less certain than the prior, so such a value was not written by it).
+    definite, or a variance above the prior's in ``start`` [shape=(42, 42)]
+    (the step never makes a weight less certain than the prior, so such a
+    value was not written by it).
     """
     name = "optimizer.covariance"
     shape_error = ProfileError(
@@ -296,8 +360,9 @@ def _covariance(rows: Any) -> np.ndarray:
     cov = np.zeros((N_PARAMS, N_PARAMS))
     cov[_UPPER] = upper
     cov = cov + np.triu(cov, 1).T
-    if np.any(np.diag(cov) > PRIOR_VARIANCE * (1 + 1e-9)):
-        raise ProfileError(f"{name}: a variance is larger than the prior's ({PRIOR_VARIANCE})")
+    wider = np.flatnonzero(np.diag(cov) > np.diag(start) * (1 + 1e-9))
+    if wider.size:
+        raise ProfileError(f"{name}: a variance is larger than the prior's ({LABELS[wider[0]]})")
     try:
         np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
@@ -305,8 +370,22 @@ def _covariance(rows: Any) -> np.ndarray:
     return cov
 
 
+def _from_version_3(data: dict[str, Any]) -> dict[str, Any]:
+    """A version-3 (or older) profile document rewritten as version 4: the same weights and posterior.
+
+    Every profile before version 4 started from the hand-set prior, whose
+    covariance is PRIOR_VARIANCE * I.
+    """
+    return {
+        **data,
+        "version": FORMAT_VERSION,
+        "prior_covariance": _triangle_rows(prior_covariance()),
+        "prior_origin": dict(MIGRATED_ORIGIN),
+    }
+
+
 def _from_version_2(data: dict[str, Any]) -> dict[str, Any]:
-    """A version-2 profile document rewritten as version 3: the same weights and prior.
+    """A version-2 profile document rewritten as version 3 (then 4): the same weights and prior.
 
     Version 2 kept the diagonal precision P; its posterior is the covariance
     diag(1 / P), which becomes version 3's full matrix (no correlations yet:
@@ -319,7 +398,7 @@ def _from_version_2(data: dict[str, Any]) -> dict[str, Any]:
     variance = np.minimum(1.0 / precision, PRIOR_VARIANCE)
     optimizer = {key: value for key, value in opt.items() if key != "precision"}
     optimizer["covariance"] = _triangle_rows(np.diag(variance))
-    return {**data, "version": FORMAT_VERSION, "optimizer": optimizer}
+    return {**data, "version": 3, "optimizer": optimizer}
 
 
 def _recent_from_freshness(w: np.ndarray) -> np.ndarray:
@@ -342,7 +421,7 @@ def _recent_from_freshness(w: np.ndarray) -> np.ndarray:
 def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
     """A version-1 profile document rewritten as version 2, the same model in the new inputs.
 
-    (``_from_version_2`` then takes it to version 3.)
+    (``_from_version_2`` then takes it to version 3, ``_from_version_3`` to 4.)
 
     The weights and the prior are mapped exactly (``_recent_from_freshness``);
     the new weight's precision restarts at the prior's (the evidence about

@@ -14,6 +14,8 @@ from collections.abc import Callable
 import numpy as np
 
 from engine.learner.learner import Learner
+from engine.learner.prior import Prior
+from engine.learner.profile import Profile
 
 MakeLearner = Callable[[np.random.Generator], Learner]
 
@@ -23,10 +25,17 @@ VARIANTS: dict[str, MakeLearner] = {
 }
 
 
-def make_learner(variant: str, rng: np.random.Generator) -> Learner:
-    """A fresh learner of ``variant`` (a clear error for an unknown name)."""
+def make_learner(variant: str, rng: np.random.Generator, prior: Prior | None = None) -> Learner:
+    """A fresh learner of ``variant`` (a clear error for an unknown name).
+
+    With ``prior`` it starts from that prior's mean and covariance instead of
+    the shipped prior's, in the variant's mode.
+    """
     try:
         make = VARIANTS[variant]
     except KeyError:
         raise ValueError(f"unknown learner variant {variant!r}; known: {', '.join(VARIANTS)}") from None
-    return make(rng)
+    learner = make(rng)
+    if prior is not None:
+        learner.profile = Profile.from_prior(prior, mode=learner.mode)
+    return learner

@@ -12,6 +12,7 @@ from engine.learner.context import ContextState
 from engine.learner.labels import Ended, Kind, label_play
 from engine.learner.observe import Observation, observe
 from engine.learner.params import GROUP_SIZES, N_PARAMS
+from engine.learner.prior import Prior, describe, load_prior
 from engine.queue.ranker import DEFAULT_EXPLORATION
 from engine.sim import metrics
 from engine.sim.library import SimLibrary
@@ -68,13 +69,17 @@ def run_one(
     seed: int,
     exploration: float = DEFAULT_EXPLORATION,
     on_event: Callable[[int, RunLog, Strategy], None] | None = None,
+    prior: Prior | None = None,
 ) -> RunLog:
-    """One strategy, one seed: the same person and clock for every strategy of a seed."""
+    """One strategy, one seed: the same person and clock for every strategy of a seed.
+
+    The learner strategies start from ``prior`` (default: the shipped prior).
+    """
     person = Person(spec, library, np.random.default_rng([seed, 1]))
     clock = Clock(np.random.default_rng([seed, 2]))
     ctx = ContextState(library.features, library.artist)
     strategy = make_strategy(
-        strategy_name, ctx, person, np.random.default_rng([seed, 3]), exploration=exploration
+        strategy_name, ctx, person, np.random.default_rng([seed, 3]), exploration=exploration, prior=prior
     )
     log = RunLog(*(np.zeros(events, dtype=t) for t in (bool, bool, float, float, np.int64)))
     for i in range(events):
@@ -156,15 +161,19 @@ def simulate(
     strategies: Sequence[str] = STRATEGIES,
     exploration: float = DEFAULT_EXPLORATION,
     progress: Callable[[str, int, int], None] | None = None,
+    prior: Prior | None = None,
 ) -> dict[str, Any]:
-    """The ``skipwise simulate --json`` document."""
+    """The ``skipwise simulate --json`` document; the learners start from ``prior`` (default: shipped)."""
     if events < 1 or seeds < 1:
         raise ValueError("events and seeds must be at least 1")
+    prior = prior or load_prior("shipped")
     all_logs: dict[str, list[RunLog]] = {}
     for name in strategies:
         logs = []
         for seed in range(seeds):
-            logs.append(run_one(library, spec, name, events=events, seed=seed, exploration=exploration))
+            logs.append(
+                run_one(library, spec, name, events=events, seed=seed, exploration=exploration, prior=prior)
+            )
             if progress:
                 progress(name, seed + 1, seeds)
         all_logs[name] = logs
@@ -183,6 +192,7 @@ def simulate(
         "events": events,
         "seeds": seeds,
         "model": {"parameters": N_PARAMS, "groups": dict(GROUP_SIZES)},
+        "prior": describe(prior),
         "strategies": results,
     }
     if shuffle_logs:

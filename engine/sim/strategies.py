@@ -13,6 +13,7 @@ import numpy as np
 
 from engine.learner.context import ContextState
 from engine.learner.observe import LearnOne
+from engine.learner.prior import Prior
 from engine.learner.variants import make_learner
 from engine.queue.ranker import DEFAULT_EXPLORATION, HOLD_BACK_HOURS, Ranker, eligible_songs
 from engine.sim import river_baseline
@@ -57,7 +58,10 @@ class Shuffle:
 
 
 class LearnerStrategy:
-    """The 42-parameter model ranking the whole library, with Thompson exploration."""
+    """The 42-parameter model ranking the whole library, with Thompson exploration.
+
+    It starts from ``prior`` (default: the shipped prior).
+    """
 
     def __init__(
         self,
@@ -67,9 +71,10 @@ class LearnerStrategy:
         variant: str,
         exploration: float,
         frozen: bool = False,
+        prior: Prior | None = None,
     ) -> None:
         self.ctx = ctx
-        self.learner = make_learner(variant, rng)
+        self.learner = make_learner(variant, rng, prior)
         self.ranker = Ranker(self.learner, ctx, exploration=exploration, rng=rng)
         self.frozen = frozen
 
@@ -138,15 +143,17 @@ def make_strategy(
     *,
     exploration: float = DEFAULT_EXPLORATION,
     river_lr: float = 0.05,
+    prior: Prior | None = None,
 ) -> Strategy:
+    """The strategy ``name``; the learners (and "prior") start from ``prior`` (default: the shipped one)."""
     if name == "shuffle":
         return Shuffle(ctx, rng)
     if name == "learner":
-        return LearnerStrategy(ctx, rng, variant="float32", exploration=exploration)
+        return LearnerStrategy(ctx, rng, variant="float32", exploration=exploration, prior=prior)
     if name == "learner_int8":
-        return LearnerStrategy(ctx, rng, variant="int8", exploration=exploration)
+        return LearnerStrategy(ctx, rng, variant="int8", exploration=exploration, prior=prior)
     if name == "prior":
-        return LearnerStrategy(ctx, rng, variant="float32", exploration=exploration, frozen=True)
+        return LearnerStrategy(ctx, rng, variant="float32", exploration=exploration, frozen=True, prior=prior)
     if name == "river":
         return RiverStrategy(ctx, river_lr)
     if name == "oracle":

@@ -9,7 +9,8 @@ from engine.learner import learner as learner_module
 from engine.learner import model
 from engine.learner.learner import Learner, reference_step
 from engine.learner.optimizer import StepConfig
-from engine.learner.params import GROUP_SIZES, GROUPS, LABELS, N_PARAMS
+from engine.learner.params import GROUP_SIZES, GROUPS, LABELS, N_PARAMS, bounds, learning_rates
+from engine.learner.prior import Prior, load_prior
 from engine.learner.profile import Profile
 from tests.engine.helpers import random_inputs
 
@@ -66,7 +67,7 @@ def test_batch_scores_equal_one_by_one_logits() -> None:
 def test_c_kernel_matches_the_numpy_reference(round_f32: bool) -> None:
     rng = np.random.default_rng(2)
     cfg = StepConfig.default()
-    a, b = Profile.from_prior(), Profile.from_prior()
+    a, b = Profile.from_prior(_spread_prior()), Profile.from_prior(_spread_prior())
     X = random_inputs(rng, 300)
     X[::37] *= 50.0  # out-of-range inputs are clipped alike
     X[5, 3] = np.nan
@@ -78,9 +79,11 @@ def test_c_kernel_matches_the_numpy_reference(round_f32: bool) -> None:
         y = float(rng.uniform())
         args = (y, cfg.momentum, cfg.grad_clip, cfg.prior_pull, cfg.forget, round_f32)
         pa, la = learner_module._kernel.step(
-            a.weights, x, a.covariance, a.velocity, a.prior, cfg.lr, cfg.bound, *args
+            a.weights, x, a.covariance, a.velocity, a.prior, a.prior_covariance, cfg.lr, cfg.bound, *args
         )
-        pb, lb = reference_step(b.weights, x, b.covariance, b.velocity, b.prior, cfg.lr, cfg.bound, *args)
+        pb, lb = reference_step(
+            b.weights, x, b.covariance, b.velocity, b.prior, b.prior_covariance, cfg.lr, cfg.bound, *args
+        )
         assert pa == pytest.approx(pb, rel=rel, abs=1e-12)
         assert la == pytest.approx(lb, rel=rel, abs=1e-12)
     np.testing.assert_allclose(a.weights, b.weights, rtol=0, atol=w_tol)
@@ -95,8 +98,13 @@ def test_kernel_rejects_wrong_shapes() -> None:
     cfg = StepConfig.default()
     with pytest.raises(ValueError, match="x: expected 26"):
         learner_module._kernel.step(
-            p.weights, np.zeros(10), p.covariance, p.velocity, p.prior, cfg.lr, cfg.bound,
-            1.0, 0.0, 2.0, 0.0, 0.0, True,
+            p.weights, np.zeros(10), p.covariance, p.velocity, p.prior, p.prior_covariance, cfg.lr,
+            cfg.bound, 1.0, 0.0, 2.0, 0.0, 0.0, True,
+        )  # fmt: skip
+    with pytest.raises(ValueError, match="prior_covariance: expected 1764"):
+        learner_module._kernel.step(
+            p.weights, np.zeros(26), p.covariance, p.velocity, p.prior, np.eye(3), cfg.lr,
+            cfg.bound, 1.0, 0.0, 2.0, 0.0, 0.0, True,
         )  # fmt: skip
 
 
@@ -119,8 +127,8 @@ def test_the_posterior_is_the_laplace_posterior_of_all_events_seen(use_kernel: b
     for x in random_inputs(rng, 120):
         gz, p = model.grad_logit(prof.weights, x), model.predict(prof.weights, x)
         precision += p * (1 - p) * np.outer(gz, gz)
-        step(prof.weights, x, prof.covariance, prof.velocity, prof.prior, cfg.lr, cfg.bound,
-             float(rng.uniform()), 0.0, cfg.grad_clip, cfg.prior_pull, 0.0, False)  # fmt: skip
+        step(prof.weights, x, prof.covariance, prof.velocity, prof.prior, prof.prior_covariance, cfg.lr,
+             cfg.bound, float(rng.uniform()), 0.0, cfg.grad_clip, cfg.prior_pull, 0.0, False)  # fmt: skip
     np.testing.assert_allclose(prof.covariance, np.linalg.inv(precision), rtol=1e-7, atol=1e-10)
 
 
@@ -128,7 +136,15 @@ def test_forgetting_moves_the_covariance_back_towards_the_prior() -> None:
     cfg = StepConfig.default()
     prof = Profile.from_prior()
     rng = np.random.default_rng(6)
-    args = (prof.weights, prof.covariance, prof.velocity, prof.prior, cfg.lr, cfg.bound)
+    args = (
+        prof.weights,
+        prof.covariance,
+        prof.velocity,
+        prof.prior,
+        prof.prior_covariance,
+        cfg.lr,
+        cfg.bound,
+    )
     for x in random_inputs(rng, 400):
         reference_step(args[0], x, *args[1:], float(rng.uniform()), 0.0, cfg.grad_clip, cfg.prior_pull,
                        cfg.forget, False)  # fmt: skip
@@ -142,6 +158,44 @@ def test_forgetting_moves_the_covariance_back_towards_the_prior() -> None:
     mood = prof.covariance[:10, :10]
     assert np.linalg.eigvalsh(mood).min() > 0.9, "evidence that nothing renews fades back to the prior"
     assert np.all(np.diag(prof.covariance) <= 1.0)
+
+
+def _spread_prior() -> Prior:
+    """A prior whose covariance is not I: correlated weights, variances from about 0.05 to 0.6."""
+    a = np.random.default_rng(11).normal(size=(N_PARAMS, N_PARAMS))
+    cov = 0.3 * a @ a.T / N_PARAMS + 0.05 * np.eye(N_PARAMS)
+    cov = (cov + cov.T) / 2  # exactly symmetric, as a prior file's is
+    hand = load_prior("hand")
+    return Prior(hand.mean, cov, "spread", {"made_by": "test_model"})
+
+
+@pytest.mark.parametrize("use_kernel", [True, False])
+@pytest.mark.parametrize("mode", ["float32", "int8"])
+def test_forgetting_converges_to_the_profiles_prior_covariance(mode: str, use_kernel: bool) -> None:
+    """Evidence that nothing renews fades to the covariance of the prior the profile started from."""
+    if use_kernel and learner_module._kernel is None:
+        pytest.skip("C kernel not built")
+    saved = learner_module._kernel
+    learner_module._kernel = saved if use_kernel else None
+    try:
+        prior = _spread_prior()
+        cfg = StepConfig(lr=learning_rates(), bound=bounds(), forget=0.01)
+        learner = Learner(Profile.from_prior(prior, mode=mode), config=cfg, rng=np.random.default_rng(6))  # type: ignore[arg-type]
+        rng = np.random.default_rng(7)
+        for x in random_inputs(rng, 300):
+            learner.learn_one(x, float(rng.random() > 0.5))
+        cov = learner.profile.covariance
+        informed = np.ix_(range(10), range(10))
+        assert np.max(np.abs(cov[informed] - prior.covariance[informed])) > 0.05, "the events moved it"
+        quiet = np.zeros(26)  # no time bin, no feature: an event whose gradient is zero, no evidence
+        for _ in range(1500):
+            learner.learn_one(quiet, 1.0)
+        cov = learner.profile.covariance
+        np.testing.assert_allclose(cov, prior.covariance, atol=1e-5)
+        assert np.all(np.diag(cov) <= np.diag(prior.covariance) * (1 + 1e-9))
+        np.testing.assert_array_equal(learner.profile.prior_covariance, prior.covariance)
+    finally:
+        learner_module._kernel = saved
 
 
 def test_thompson_samples_follow_the_full_covariance() -> None:

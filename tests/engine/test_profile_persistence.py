@@ -17,6 +17,8 @@ import sqlite_utils
 from engine.learner import model
 from engine.learner.learner import Learner
 from engine.learner.params import GROUPS, LABELS
+from engine.learner.prior import Prior, origin_of
+from engine.learner.prior import load_prior as load_prior_file
 from engine.learner.profile import V1_LABELS, Profile, ProfileError, load_prior
 from engine.listening import ListeningSession
 from engine.store import open_db
@@ -58,10 +60,18 @@ def test_json_round_trip_is_exact(mode: str) -> None:
 
 def _with_diagonal_precision(doc: dict, version: int, precision: np.ndarray) -> dict:
     """A profile document as versions 1 and 2 wrote it: a diagonal precision, no covariance."""
-    doc = json.loads(json.dumps(doc))
+    doc = _as_version_3(doc)
     doc["version"] = version
     del doc["optimizer"]["covariance"]
     doc["optimizer"]["precision"] = [float(v) for v in precision]
+    return doc
+
+
+def _as_version_3(doc: dict) -> dict:
+    """A profile document as version 3 wrote it: no prior covariance, no prior origin."""
+    doc = json.loads(json.dumps(doc))
+    doc["version"] = 3
+    del doc["prior_covariance"], doc["prior_origin"]
     return doc
 
 
@@ -99,6 +109,30 @@ def _mutate(doc: dict, path: str, value: object) -> dict:
         ("optimizer.covariance", [[2.0] + [0.0] * (41 - i) for i in range(42)], "larger than the prior"),
         ("optimizer.covariance", [[float("nan")] * (42 - i) for i in range(42)], "non-finite"),
         ("optimizer.covariance", [["a"] * (42 - i) for i in range(42)], "upper triangle"),
+        ("prior_covariance", None, "prior_covariance: expected the upper triangle"),
+        (
+            "prior_covariance",
+            [[0.0] * (42 - i) for i in range(42)],
+            "prior_covariance: a variance is outside",
+        ),
+        (
+            "prior_covariance",
+            [[1.0] * (42 - i) for i in range(42)],
+            "prior_covariance: not positive definite",
+        ),
+        ("prior_covariance", [[float("inf")] * (42 - i) for i in range(42)], "prior_covariance: holds a non"),
+        (
+            "prior_covariance",
+            [[0.5] + [0.0] * (41 - i) for i in range(42)],
+            "optimizer.covariance: a variance is larger than the prior's \\(mood: ",
+        ),
+        ("prior_origin", None, "prior_origin: expected a JSON object"),
+        ("prior_origin", {"made_by": "hand"}, "prior_origin.name: expected a non-empty string"),
+        ("prior_origin", {"name": ""}, "prior_origin.name: expected a non-empty string"),
+        ("prior_origin", {"name": "hand", "round": [1]}, "prior_origin.round: expected a string"),
+        ("prior_origin", {"name": "hand", "x": float("nan")}, "prior_origin.x: expected a string"),
+        ("prior_origin", {"name": "hand", "command": "x" * 1001}, "longer than 1000 characters"),
+        ("prior_origin", {"name": "hand", **{str(k): k for k in range(16)}}, "more than 16 keys"),
     ],
 )
 def test_invalid_profiles_are_refused_with_the_reason(path: str, value: object, message: str) -> None:
@@ -420,7 +454,7 @@ def test_a_version_1_profile_loads_as_the_same_model(mode: str) -> None:
     old = np.array([model.logit(v1_weights, x) for x in X_v1])
     new = np.array([model.logit(migrated.weights, x) for x in X])
     np.testing.assert_allclose(new, old, atol=1e-9 if mode == "float32" else 0.15)
-    assert Profile.loads(migrated.dumps()).to_json()["version"] == 3
+    assert Profile.loads(migrated.dumps()).to_json()["version"] == 4
 
 
 @pytest.mark.parametrize("mode", ["float32", "int8"])
@@ -435,7 +469,49 @@ def test_a_version_2_profile_loads_with_its_diagonal_posterior(mode: str) -> Non
     assert migrated.steps == trained.steps and migrated.mode == mode
     if mode == "int8":
         np.testing.assert_array_equal(migrated.q, trained.q)
-    assert Profile.loads(migrated.dumps()).to_json()["version"] == 3
+    assert Profile.loads(migrated.dumps()).to_json()["version"] == 4
+
+
+@pytest.mark.parametrize("mode", ["float32", "int8"])
+def test_a_version_3_profile_migrates_as_started_from_the_hand_prior(mode: str) -> None:
+    """Before version 4 every profile started from the hand-set prior, covariance I: the same model."""
+    trained = _trained(50, mode=mode)
+    migrated = Profile.from_json(_as_version_3(trained.to_json()))
+    np.testing.assert_array_equal(migrated.weights, trained.weights)
+    np.testing.assert_array_equal(migrated.prior, trained.prior)
+    np.testing.assert_array_equal(migrated.covariance, trained.covariance)
+    np.testing.assert_array_equal(migrated.prior_covariance, np.eye(42))
+    assert migrated.origin == {"name": "hand"}
+    assert migrated.steps == trained.steps and migrated.mode == mode
+    again = Profile.loads(migrated.dumps())
+    assert again.to_json()["version"] == 4 and again.origin == {"name": "hand"}
+    np.testing.assert_array_equal(again.prior_covariance, np.eye(42))
+
+
+def test_a_version_3_profile_with_a_damaged_posterior_is_still_refused() -> None:
+    doc = _mutate(
+        _as_version_3(_trained().to_json()), "optimizer.covariance", [[2.0] * (42 - i) for i in range(42)]
+    )
+    with pytest.raises(ProfileError, match=r"optimizer\.covariance"):
+        Profile.from_json(doc)
+
+
+def test_a_profile_remembers_the_prior_it_started_from() -> None:
+    hand = load_prior_file("hand")
+    cov = np.diag(np.linspace(0.05, 2.0, 42))
+    prior = Prior(hand.mean + 0.1, cov, "tested", {"made_by": "a test", "command": "pytest", "metrics": [1]})
+    profile = Profile.from_prior(prior, mode="float32")
+    again = Profile.loads(profile.dumps())
+    np.testing.assert_array_equal(again.prior_covariance, cov)
+    np.testing.assert_array_equal(again.covariance, cov)
+    np.testing.assert_array_equal(again.prior, prior.mean)
+    assert again.origin == origin_of(prior)
+    assert again.origin["name"] == "tested" and again.origin["command"] == "pytest"
+    assert "metrics" not in again.origin, "only a short summary of the provenance is kept"
+    assert Profile.from_prior(hand.mean).origin == {"name": "weights"}
+    np.testing.assert_array_equal(Profile.from_prior(hand.mean).prior_covariance, np.eye(42))
+    shipped = Profile.from_prior()
+    assert shipped.origin == origin_of(load_prior_file("shipped"))
 
 
 def test_a_version_2_profile_without_a_usable_precision_is_refused() -> None:

@@ -12,6 +12,7 @@ import pytest
 import sqlite_utils
 
 from engine.features.names import FEATURE_NAMES
+from engine.learner.prior import Prior, load_prior, origin_of
 from engine.sim.library import synthetic_library
 from engine.sim.listener_spec import ListenerError, builtin_names, load_listener, parse_listener
 from engine.sim.random_listener import random_listener
@@ -324,3 +325,94 @@ def test_bench_listeners_chooses_kinds_seeds_and_listener_files(tmp_path: Path) 
 def test_bench_listeners_bad_choices_are_clear(args: list[str], message: str) -> None:
     result = skipwise("bench", "listeners", "--seeds", "1", "--events", "110", *args)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def _distinct_prior(path: Path) -> Prior:
+    """A prior file unlike the hand-set one: strong mood weights, and sure of them."""
+    hand = load_prior("hand")
+    mean = hand.mean.copy()
+    mean[:10] = 3.0 * np.where(np.arange(10) % 2 == 0, 1.0, -1.0)
+    prior = Prior(mean, 0.01 * np.eye(42), "distinct", {"made_by": "test_simulator", "command": "pytest"})
+    prior.write(path)
+    return load_prior(path)
+
+
+def test_the_learners_start_from_the_prior_they_are_given(tmp_path: Path) -> None:
+    library = synthetic_library(300, seed=7)
+    spec = load_listener("steady")
+    distinct = _distinct_prior(tmp_path / "distinct.json")
+    for name in ("learner", "learner_int8", "prior"):
+        seen: dict[str, np.ndarray] = {}
+
+        def first(i: int, log: object, strategy: object, into: dict[str, np.ndarray] = seen) -> None:
+            if i == 0:
+                into["profile"] = strategy.learner.profile  # type: ignore[attr-defined]
+
+        hand = run_one(library, spec, name, events=20, seed=0, prior=load_prior("hand"))
+        run = run_one(library, spec, name, events=20, seed=0, prior=distinct, on_event=first)
+        np.testing.assert_array_equal(seen["profile"].prior, distinct.mean)
+        np.testing.assert_array_equal(seen["profile"].prior_covariance, distinct.covariance)
+        assert seen["profile"].origin["name"] == "distinct"
+        assert not np.array_equal(hand.songs, run.songs), f"{name}: the prior chooses the first songs"
+
+
+def test_simulate_prior_chooses_what_runs_and_the_json_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "distinct.json"
+    _distinct_prior(path)
+    common = ["simulate", "--synthetic", "300", "--listener", "steady", "--events", "150", "--seeds", "1",
+              "--strategies", "learner,prior", "--json"]  # fmt: skip
+    runs = {}
+    for choice in ("hand", str(path), None):
+        result = skipwise(*common, *(["--prior", choice] if choice else []))
+        assert result.returncode == 0, result.stderr
+        runs[choice] = json.loads(result.stdout)
+    assert runs[str(path)]["prior"]["name"] == "distinct"
+    assert runs[str(path)]["prior"]["path"] == str(path)
+    assert runs[str(path)]["prior"]["command"] == "pytest"
+    assert runs["hand"]["prior"]["name"] == "hand"
+    assert Path(runs[None]["prior"]["path"]) == ROOT / "assets" / "prior.json", (
+        "the default: the shipped prior"
+    )
+    assert runs[None]["prior"]["sha256"] == origin_of(load_prior("shipped"))["sha256"]
+    hand, distinct = runs["hand"]["strategies"], runs[str(path)]["strategies"]
+    assert set(hand) == set(distinct) == {"learner", "prior"}
+    assert hand["prior"]["skip_rate_by_window"] != distinct["prior"]["skip_rate_by_window"]
+    assert hand["learner"]["skip_rate_by_window"] != distinct["learner"]["skip_rate_by_window"]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("{not json", "is not valid JSON"),
+        (json.dumps({"format": "skipwise-prior", "version": 9}), "unsupported prior version 9"),
+        (None, "mean: expected 42 numbers, got shape (41,)"),
+    ],
+)
+def test_a_damaged_prior_file_is_refused_with_the_reason(
+    content: str | None, reason: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "damaged.json"
+    if content is None:
+        content = json.dumps({**load_prior("hand").to_json(), "mean": [0.0] * 41})
+    path.write_text(content)
+    for command in (
+        ["simulate", "--synthetic", "50", "--listener", "steady", "--events", "110", "--seeds", "1"],
+        ["bench", "listeners", "--no-builtins", "--untuned", "1", "--seeds", "1", "--events", "110"],
+    ):
+        result = skipwise(*command, "--prior", str(path))
+        assert result.returncode == 2, result.stderr
+        assert "--prior" in result.stderr and reason in result.stderr and "Traceback" not in result.stderr
+    missing = skipwise("simulate", "--listener", "steady", "--prior", str(tmp_path / "nowhere.json"))
+    assert missing.returncode == 2 and "cannot read the prior" in missing.stderr
+
+
+def test_bench_listeners_runs_from_the_prior_it_is_given(tmp_path: Path) -> None:
+    path = tmp_path / "distinct.json"
+    _distinct_prior(path)
+    result = skipwise(
+        "bench", "listeners", "--no-builtins", "--untuned", "1", "--seeds", "1", "--events", "110",
+        "--synthetic", "100", "--prior", str(path), "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["prior"]["name"] == "distinct" and doc["prior"]["path"] == str(path)
