@@ -129,3 +129,12 @@ def test_the_command_writes_the_prior_and_reports(tmp_path: Path, capsys: pytest
     assert prior.provenance["command"].startswith("skipwise distill --population 5 --events 40")
     with pytest.raises(SystemExit):
         main(["distill", "--population", "2", "--events", "40", "--out", str(out)])
+
+
+def test_the_shipped_prior_is_the_distilled_one_and_says_how_to_make_it_again() -> None:
+    from engine.cli.distill_cmd import SHIPPED_COMMAND
+
+    shipped = load_prior("shipped")
+    assert shipped.name == "distilled" and shipped.provenance["command"] == SHIPPED_COMMAND
+    assert shipped.provenance["teacher"]["parameters"] > 1000
+    assert not np.allclose(shipped.mean, load_prior("hand").mean)
