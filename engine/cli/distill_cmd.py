@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         print_json({**result.report, "out": str(args.out)})
         return 0
     r = result.report
-    print(f"wrote {args.out}: teacher {r['teacher']} ({r['teacher_parameters']} parameters)")
+    print(f"wrote {args.out}: teacher {r['teacher_kind']} ({r['teacher_parameters']} parameters)")
     for name in ("teacher", "student_soft", "student_hard", "hand_prior"):
         print(f"  {name:<13} log-loss {r[name]['log_loss']:.4f}  AUC {r[name]['auc']}")
     print(f"  distillation gap (student - teacher log-loss): {r['distillation_gap_log_loss']:+.4f}")

@@ -175,7 +175,7 @@ def distill(
     }
     prior = Prior(np.round(student_soft.weights, DECIMALS), covariance, "distilled", provenance)
     report = {
-        "teacher": teacher,
+        "teacher_kind": teacher,
         "teacher_parameters": teachers[0].parameters,
         "population": population,
         "events": events,
