@@ -27,6 +27,7 @@ from engine.learner.profile import Mode, Profile
 from engine.library_snapshot import LibrarySnapshot, fold_plays, load_snapshot
 from engine.queue.ranker import DEFAULT_EXPLORATION, Ranker, Ranking
 from engine.queue.upcoming import Entry, UpcomingQueue
+from engine.start_prior import start_prior
 from engine.store import heartbeat
 from engine.store.plays import PlayRecord, ResumePoint, insert_play, resume_point
 from engine.store.profiles import load_profile, save_profile, undo_last, undo_preview
@@ -104,7 +105,7 @@ class ListeningSession:
         loaded = load_profile(db)
         self.problems = loaded.problems if loaded else []
         if loaded is None:
-            profile = Profile.from_prior()
+            profile = Profile.from_prior(start_prior(db))
             save_profile(db, profile, "prior")
         else:
             profile = loaded.profile
@@ -351,8 +352,9 @@ class ListeningSession:
         return loaded.undid
 
     def reset(self) -> None:
-        """Back to the prior; the old snapshots stay, so a reset can be undone."""
-        self.learner.profile = Profile.from_prior(mode=self.learner.mode)
+        """Back to the prior: the shipped one, or the fleet's when the device adopted a fleet baseline
+        (``engine.start_prior``); the old snapshots stay, so a reset can be undone."""
+        self.learner.profile = Profile.from_prior(start_prior(self.db), mode=self.learner.mode)
         save_profile(self.db, self.learner.profile, "reset")
 
     def set_mode(self, mode: Mode) -> None:
