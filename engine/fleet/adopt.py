@@ -13,7 +13,7 @@ What it touches:
   (``<db stem>.fleet-baseline.json``, what ``fleet status`` shows) and so is
   the prior it makes (``<db stem>.fleet-prior.json``, a ``skipwise-prior``
   file: the baseline as its mean, the profile's prior covariance, provenance
-  {fleet, round, privacy}), from which a reset and every new profile start
+  {fleet, round, privacy, baseline_version}), from which a reset and every new profile start
   (``engine.start_prior``, used by ``ListeningSession`` and ``skipwise
   profile``). A device that adopted a baseline before the prior file existed
   (only the baseline file) resets to the shipped prior until the next round.
@@ -52,7 +52,12 @@ def baseline_path(db_path: Path) -> Path:
 
 def baseline_prior(baseline: Baseline, covariance: np.ndarray) -> Prior:
     """The prior a validated ``baseline`` makes: its weights as the mean, ``covariance`` [shape=(42, 42)]."""
-    provenance = {"fleet": baseline.fleet, "round": int(baseline.round), "privacy": baseline.privacy}
+    provenance = {
+        "fleet": baseline.fleet,
+        "round": int(baseline.round),
+        "privacy": baseline.privacy,
+        "baseline_version": baseline.version,
+    }
     return Prior(check_weights(baseline.weights), covariance, NAME, provenance)
 
 

@@ -121,7 +121,8 @@ def load_prior(which: str | Path = "shipped") -> Prior:
     return Prior.read(prior_path(which))
 
 
-ORIGIN_KEYS = ("made_by", "command", "fleet", "round")  # the provenance a profile keeps of its prior
+# The provenance a profile keeps of its prior (the last three: a fleet baseline's, engine.fleet.adopt).
+ORIGIN_KEYS = ("made_by", "command", "fleet", "round", "baseline_version")
 
 
 def origin_of(prior: Prior) -> dict[str, str | int]:
@@ -129,7 +130,8 @@ def origin_of(prior: Prior) -> dict[str, str | int]:
 
     ``sha256`` is of the prior's canonical text (``Prior.dumps``, the bytes
     ``write`` writes), so two profiles from the same prior file say so;
-    ``made_by`` and ``command`` (and a fleet prior's ``fleet`` and ``round``)
+    ``made_by`` and ``command`` (and a fleet prior's ``fleet``, ``round`` and
+    ``baseline_version``)
     are copied from the provenance when it has them, strings cut to
     MAX_ORIGIN_TEXT characters.
 

@@ -113,7 +113,14 @@ def test_an_adopted_baseline_becomes_the_prior_and_the_weights_stay(device: Path
     prior = fleet_prior(copy)
     assert prior is not None and prior.name == "fleet" and np.array_equal(prior.mean, new)
     assert np.array_equal(prior.covariance, before.prior_covariance)
-    assert prior.provenance == {"fleet": "test", "round": 3, "privacy": {"mode": "central"}}
+    version = Baseline(new, 3, "test").version
+    assert prior.provenance == {
+        "fleet": "test",
+        "round": 3,
+        "privacy": {"mode": "central"},
+        "baseline_version": version,
+    }
+    assert after.origin["baseline_version"] == version
     with pytest.raises(BaselineError):
         adopt_baseline(db, Baseline(np.full(42, 7.0), 4), db_path=copy)
     assert np.array_equal(load_profile(db).profile.prior, new)  # type: ignore[union-attr]
