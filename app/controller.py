@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import sqlite_utils
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -52,7 +53,7 @@ class PlayerController(QObject):
     seeked = Signal(int)
     queueChanged = Signal()
     learned = Signal(object)  # EventReport of a play that trained the learner
-    profileChanged = Signal(str)  # why: "undo", "reset", "mode" or "import"
+    profileChanged = Signal(str)  # why: "undo", "reset", "mode", "import" or "fleet"
     libraryChanged = Signal()
     volumeChanged = Signal(float)
     message = Signal(str)
@@ -269,6 +270,15 @@ class PlayerController(QObject):
         """Raises ProfileError (and changes nothing) when the file is not a valid profile."""
         self.session.import_profile(path)
         self._profile_changed("import", f"Imported the profile from {path}.")
+
+    def take_prior(self, prior: np.ndarray, version: str) -> bool:
+        """The fleet's adopted baseline [shape=(42,)], validated, becomes the prior; the weights stay."""
+        changed = self.session.take_prior(prior)
+        if changed:
+            self._profile_changed(
+                "fleet", f"The fleet's baseline {version} is now your profile's prior; your own weights stay."
+            )
+        return changed
 
     def _profile_changed(self, why: str, text: str) -> None:
         self.moves = {m.track_id: m for m in self.session.rerank()}

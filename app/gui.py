@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import theme
 from app.controller import PlayerController
+from app.fleet_dialog import add_fleet_menu
+from app.fleet_member import FleetMember
 from app.icons import app_icon
 from app.library_scan import LibraryScan
 from app.main_window import MainWindow
@@ -39,16 +41,18 @@ from engine.api import (
 
 @dataclass
 class Player:
-    """One open player: its database, controller, window, scanner and MPRIS adaptor."""
+    """One open player: its database, controller, window, scanner, fleet membership and MPRIS adaptor."""
 
     db: sqlite_utils.Database
     controller: PlayerController
     window: MainWindow
     scan: LibraryScan
+    fleet: FleetMember
     mpris: object | None = None
 
     def close(self) -> None:
         self.window.close()  # stores a play in progress as "closed", stops the scan
+        self.fleet.stop()  # the SuperNode child, by its id
         if self.mpris is not None:
             self.mpris.stop()  # type: ignore[attr-defined]
         self.db.close()
@@ -79,9 +83,12 @@ def open_player(
 
     window = MainWindow(controller, scanner, folders=folders, on_folders_changed=folders_changed)
     add_resume_toggle(window, settings, save_settings)
+    fleet = FleetMember(controller, db_path, parent=controller)
+    add_fleet_menu(window, fleet)
     if settings.resume_last_song:
         controller.restore_last_song()
-    player = Player(db, controller, window, scanner)
+    player = Player(db, controller, window, scanner, fleet)
+    fleet.start_if_joined()  # off by default: nothing starts unless the listener joined a fleet
     if mpris:
         player.mpris = start_mpris(player)
     if scan and folders:

@@ -357,6 +357,29 @@ class ListeningSession:
         self.learner.profile = Profile.from_prior(start_prior(self.db), mode=self.learner.mode)
         save_profile(self.db, self.learner.profile, "reset")
 
+    def take_prior(self, prior: np.ndarray) -> bool:
+        """A new prior [shape=(42,)] (the fleet's adopted baseline): the pull and reset target from now on.
+
+        The personal weights, covariance and steps stay as they are. The profile
+        is saved again (reason ``fleet-baseline``) only when the newest stored
+        snapshot does not already hold this prior and these weights (the
+        ClientApp's ``adopt_baseline`` wrote one; a play saved since would not
+        have it). False, and nothing changed, when it is the prior already.
+        ``prior`` must be validated by the caller (``check_weights``).
+        """
+        prior = np.asarray(prior, dtype=np.float64)
+        profile = self.learner.profile
+        if np.array_equal(profile.prior, prior):
+            return False
+        profile.prior = prior.copy()
+        stored = load_profile(self.db)
+        if stored is None or not (
+            np.array_equal(stored.profile.prior, prior)
+            and np.array_equal(stored.profile.weights, profile.weights)
+        ):
+            save_profile(self.db, profile, "fleet-baseline")
+        return True
+
     def set_mode(self, mode: Mode) -> None:
         """Switch float32 / INT8. Switching straight back, with nothing learned in between, undoes
         the first switch, so the weights are exactly as they were (quantising rounds them) and

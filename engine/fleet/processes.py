@@ -9,6 +9,7 @@ process group, waits a bounded time, then SIGKILL. No wait here is unbounded.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -17,6 +18,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from engine.fleet.privacy_env import quiet_environment
 
@@ -97,11 +99,35 @@ def _signal_group(pid: int, sig: int) -> None:
         os.killpg(pid, sig)  # the child leads its own session: its group id is its pid
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int, prctl: Any) -> None:
+    """In the child, before exec: SIGTERM when the parent dies (Linux), and exit if it already has."""
+    prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def start(
-    name: str, argv: list[str], *, env: dict[str, str], log_path: Path, cwd: Path | None = None
+    name: str,
+    argv: list[str],
+    *,
+    env: dict[str, str],
+    log_path: Path,
+    cwd: Path | None = None,
+    die_with_parent: bool = False,
 ) -> Child:
-    """Start ``argv`` in its own session, stdout and stderr to ``log_path``."""
+    """Start ``argv`` in its own session, stdout and stderr to ``log_path``.
+
+    ``die_with_parent``: the child gets SIGTERM if this process dies, even by
+    SIGKILL (``prctl(PR_SET_PDEATHSIG)``, Linux; elsewhere the flag does nothing).
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    preexec = None
+    if die_with_parent and sys.platform.startswith("linux"):
+        parent, prctl = os.getpid(), ctypes.CDLL(None).prctl  # looked up before the fork
+        preexec = lambda: _die_with(parent, prctl)  # noqa: E731
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             argv,
@@ -111,5 +137,6 @@ def start(
             env=env,
             cwd=cwd,
             start_new_session=True,
+            preexec_fn=preexec,
         )
     return Child(name, proc, log_path)
