@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -26,6 +27,7 @@ import pytest
 from app.fleet_dialog import FleetDialog
 from app.gui import Player, open_player
 from engine.fleet.adopt import baseline_path
+from engine.fleet.deployment import start_superlink
 from engine.fleet.membership import membership_path, read_membership, state_path
 from engine.fleet.processes import free_port
 from engine.learner.params import bounds
@@ -111,6 +113,30 @@ def test_the_dialog_joins_and_leaves_the_child_starts_and_is_stopped(
     assert gone(pid), "stopped by its id"
     assert not read_membership().joined and player.fleet.pid is None
     assert dialog.state.text() == "Not in a fleet." and dialog.join_button.text() == "Join"
+
+
+def test_the_player_joins_a_real_superlink_and_leaves_it(
+    qtbot: object, player: Player, tmp_path: Path
+) -> None:
+    """A SuperLink of Flower's on 127.0.0.1: the player's SuperNode registers and is activated there."""
+    link = start_superlink(tmp_path / "superlink")
+    try:
+        dialog = open_dialog(player)
+        dialog.address.setText(link.address)
+        dialog.join_button.click()
+        pid = player.fleet.pid
+        assert dialog.error.text() == "" and pid is not None
+        node_id = re.compile(r"SuperNode ID: (\d+)")
+        qtbot.waitUntil(
+            lambda: node_id.search(player.fleet.status()["log_tail"]) is not None, timeout=WAIT_MS
+        )  # type: ignore[attr-defined]
+        (node,) = node_id.findall(player.fleet.status()["log_tail"])
+        qtbot.waitUntil(lambda: f"Activated node_id={node}" in link.child.log_tail(20_000), timeout=WAIT_MS)  # type: ignore[attr-defined]
+        dialog.leave_button.click()
+        assert gone(pid) and not read_membership().joined
+    finally:
+        player.fleet.stop()
+        link.child.stop()
 
 
 def test_a_bad_address_or_certificate_is_said_and_nothing_changes(
