@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMenu,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.fleet_member import FleetMember
+from app.menus import menu_named
 from engine.api import OFF_BY_DEFAULT, WHAT_COMES_BACK, WHAT_LEAVES, MembershipError
 
 
@@ -179,19 +179,5 @@ def add_fleet_menu(window: QMainWindow, fleet: FleetMember) -> QAction:
         dialogs[0].raise_()
 
     action.triggered.connect(show)
-    _settings_menu(window).addAction(action)
+    menu_named(window, "Settings", before="Help").addAction(action)
     return action
-
-
-def _settings_menu(window: QMainWindow) -> QMenu:
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu) and action.text().replace("&", "") == "Settings":
-            return menu
-    help_action = next((a for a in window.menuBar().actions() if a.text().replace("&", "") == "Help"), None)
-    menu = QMenu("&Settings", window)
-    if help_action is not None:
-        window.menuBar().insertMenu(help_action, menu)
-    else:
-        window.menuBar().addMenu(menu)
-    return menu
