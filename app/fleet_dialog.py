@@ -13,7 +13,8 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,6 +34,8 @@ from PySide6.QtWidgets import (
 from app.fleet_member import FleetMember
 from app.menus import menu_named
 from engine.api import OFF_BY_DEFAULT, WHAT_COMES_BACK, WHAT_LEAVES, MembershipError
+
+REFRESH_MS = 2000
 
 
 def _wrapped(text: str) -> QLabel:
@@ -113,10 +116,21 @@ class FleetDialog(QDialog):
         layout.addWidget(buttons)
 
         fleet.changed.connect(self.refresh)
+        self._tick = QTimer(self, interval=REFRESH_MS)  # the log grows while the dialog is open
+        self._tick.timeout.connect(self.refresh)
         member = fleet.membership()
         self.address.setText(member.address or "")
         self.certificate.setText(member.certificate or "")
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.refresh()
+        self._tick.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._tick.stop()
+        super().hideEvent(event)
 
     def choose_certificate(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

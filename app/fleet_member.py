@@ -15,6 +15,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from engine.api import (
 )
 
 POLL_MS = 1000
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # Flower colours its log lines
 REFUSED = "The fleet's new baseline was refused: {}. Nothing changed."
 
 
@@ -154,6 +156,6 @@ class FleetMember(QObject):
         else:
             doc["supernode"] = f"stopped: {sup.problem or 'it exited'}"
         doc["pid"] = sup.pid if sup is not None and sup.running() else None
-        doc["log_tail"] = sup.log_tail() if sup is not None else ""
+        doc["log_tail"] = _ANSI.sub("", sup.log_tail()) if sup is not None else ""
         doc["this_library"] = self.ours(self.membership())
         return doc

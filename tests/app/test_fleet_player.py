@@ -194,6 +194,7 @@ def test_a_supernode_crash_leaves_playback_running(
     assert "Playback goes on" in told()[0]
     assert dialog.supernode.text().startswith("stopped: the SuperNode stopped (exit status -9)")
     assert dialog.log.toPlainText() != "", "its log's tail is shown"
+    assert "\x1b" not in dialog.log.toPlainText(), "without Flower's colour codes"
     assert dialog.join_button.text() == "Start again" and dialog.join_button.isEnabled()
     at = c.position()
     qtbot.waitUntil(lambda: c.position() >= at + 500, timeout=WAIT_MS)  # type: ignore[attr-defined]
