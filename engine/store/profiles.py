@@ -109,6 +109,8 @@ def undone_what(reason: str) -> str:
         return "the last update"
     if reason.startswith("mode:"):
         return f"the switch to {reason.removeprefix('mode:')} mode"
+    if reason == "fleet-baseline":
+        return "the fleet's baseline as the prior"
     return f"the {reason}"
 
 

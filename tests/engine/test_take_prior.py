@@ -15,7 +15,7 @@ from engine.learner.params import bounds
 from engine.listening import ListeningSession
 from engine.store import open_db
 from engine.store.plays import PlayRecord
-from engine.store.profiles import load_profile, snapshot_count
+from engine.store.profiles import load_profile, snapshot_count, undone_what
 from tests.engine.helpers import fill_library
 
 
@@ -46,6 +46,10 @@ def test_the_session_takes_the_adopted_prior_and_keeps_its_weights(tmp_path: Pat
     stored = load_profile(db)
     assert stored is not None and np.array_equal(stored.profile.prior, newer)
     assert np.array_equal(stored.profile.weights, session.learner.weights)
+    assert session.undo() == "fleet-baseline", "undone like any snapshot"
+    assert undone_what("fleet-baseline") == "the fleet's baseline as the prior"
+    assert np.array_equal(session.learner_view().prior, new)
+    assert session.take_prior(newer)
     _skip(session, ids[5], 1_767_600_200.0)
     assert np.array_equal(load_profile(db).profile.prior, newer), "later saves keep it"  # type: ignore[union-attr]
 
