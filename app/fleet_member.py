@@ -6,7 +6,8 @@ own session, telemetry and update checks off, SIGTERM if the player dies) at
 start-up and on join, and stops it by its id on leave and on quit. Flower is
 never imported in this process.
 
-A timer polls, once a second, the child (a crash is told once, with its log
+A timer polls, once a second while joined, the membership (``skipwise fleet
+leave`` from a terminal stops the SuperNode too), the child (a crash is told once, with its log
 in Settings > Fleet; playback never notices) and the device state file that
 the ClientApp writes (``DeviceNews``): an adopted baseline becomes the
 session's prior (``PlayerController.take_prior``), a refused one is told and
@@ -119,6 +120,10 @@ class FleetMember(QObject):
 
     def poll(self) -> None:
         """The child's health and the device's news; never raises into the event loop."""
+        if not self.membership().joined:  # `skipwise fleet leave` while the player runs
+            self.stop()
+            self.controller.message.emit("Left the fleet: its SuperNode is stopped.")
+            return
         sup = self.supervisor
         if sup is not None and not self._told_stop and sup.child is not None and not sup.running():
             self._told_stop = True

@@ -139,6 +139,17 @@ def test_the_player_joins_a_real_superlink_and_leaves_it(
         link.child.stop()
 
 
+def test_leaving_from_the_command_line_stops_the_players_supernode(
+    qtbot: object, player: Player, joined: tuple[FleetDialog, int]
+) -> None:
+    dialog, pid = joined
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    cli = [sys.executable, "-m", "app.launcher", "fleet", "leave"]
+    subprocess.run(cli, cwd=ROOT, env=env, check=True, capture_output=True, timeout=WAIT_S)
+    qtbot.waitUntil(lambda: gone(pid), timeout=WAIT_MS)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: dialog.state.text() == "Not in a fleet.", timeout=WAIT_MS)  # type: ignore[attr-defined]
+
+
 def test_a_bad_address_or_certificate_is_said_and_nothing_changes(
     qtbot: object, player: Player, tmp_path: Path
 ) -> None:
