@@ -16,7 +16,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import sqlite_utils
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -32,6 +31,7 @@ from engine.api import (
     Mode,
     Part,
     PlaybackRules,
+    Prior,
     QueueMove,
     TrackRow,
     undone_what,
@@ -271,8 +271,9 @@ class PlayerController(QObject):
         self.session.import_profile(path)
         self._profile_changed("import", f"Imported the profile from {path}.")
 
-    def take_prior(self, prior: np.ndarray, version: str) -> bool:
-        """The fleet's adopted baseline [shape=(42,)], validated, becomes the prior; the weights stay."""
+    def take_prior(self, prior: Prior, version: str) -> bool:
+        """The prior the fleet's adopted baseline made (its mean validated) becomes the profile's;
+        the weights stay."""
         changed = self.session.take_prior(prior)
         if changed:
             self._profile_changed(

@@ -47,6 +47,7 @@ _WHERE: dict[str, str] = {
     "Part": "engine.learner.explain",
     "Update": "engine.learner.learner",
     "Mode": "engine.learner.profile",
+    "Prior": "engine.learner.prior",
     "ProfileError": "engine.learner.profile",
     "GROUPS": "engine.learner.params",
     "LABELS": "engine.learner.params",
@@ -152,6 +153,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from engine.learner.labels import Ended
     from engine.learner.learner import Update
     from engine.learner.params import GROUPS, LABELS, N_PARAMS
+    from engine.learner.prior import Prior
     from engine.learner.profile import Mode, ProfileError
     from engine.library.cover import cover_bytes
     from engine.library.folders import leave_library

@@ -23,6 +23,7 @@ from engine.learner.explain import Part, top_reasons
 from engine.learner.labels import Ended, Label, label_play
 from engine.learner.learner import Learner, Update
 from engine.learner.observe import Observation, observe
+from engine.learner.prior import Prior, origin_of
 from engine.learner.profile import Mode, Profile
 from engine.library_snapshot import LibrarySnapshot, fold_plays, load_snapshot
 from engine.queue.ranker import DEFAULT_EXPLORATION, Ranker, Ranking
@@ -357,26 +358,26 @@ class ListeningSession:
         self.learner.profile = Profile.from_prior(start_prior(self.db), mode=self.learner.mode)
         save_profile(self.db, self.learner.profile, "reset")
 
-    def take_prior(self, prior: np.ndarray) -> bool:
-        """A new prior [shape=(42,)] (the fleet's adopted baseline): the pull and reset target from now on.
+    def take_prior(self, prior: Prior) -> bool:
+        """The fleet's adopted prior (``fleet_prior``): its mean [shape=(42,)] becomes the pull target.
 
-        The personal weights, covariance and steps stay as they are. The profile
-        is saved again (reason ``fleet-baseline``) only when the newest stored
+        The profile's prior becomes ``prior.mean`` and its origin ``prior``'s
+        (as ``adopt_baseline`` does in the database); the personal weights,
+        posterior, prior covariance and steps stay as they are. The profile is
+        saved again (reason ``fleet-baseline``) only when the newest stored
         snapshot does not already hold this prior and these weights (the
         ClientApp's ``adopt_baseline`` wrote one; a play saved since would not
         have it). False, and nothing changed, when it is the prior already.
-        ``prior`` must be validated by the caller (``check_weights``).
+        ``prior.mean`` must be validated by the caller (``check_weights``).
         """
-        prior = np.asarray(prior, dtype=np.float64)
+        mean, origin = np.array(prior.mean, dtype=np.float64), origin_of(prior)
         profile = self.learner.profile
-        if np.array_equal(profile.prior, prior):
+        if np.array_equal(profile.prior, mean) and profile.origin == origin:
             return False
-        profile.prior = prior.copy()
+        profile.prior, profile.origin = mean, origin
         stored = load_profile(self.db)
-        if stored is None or not (
-            np.array_equal(stored.profile.prior, prior)
-            and np.array_equal(stored.profile.weights, profile.weights)
-        ):
+        same = stored is not None and np.array_equal(stored.profile.prior, mean)
+        if not (same and np.array_equal(stored.profile.weights, profile.weights)):  # type: ignore[union-attr]
             save_profile(self.db, profile, "fleet-baseline")
         return True
 

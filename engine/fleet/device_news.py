@@ -4,7 +4,7 @@ The ClientApp runs in the SuperNode's child processes, not in the player: it
 adopts a baseline into the database (``adopt_baseline``) and records what it
 did in the device state file (``device_state``). The player polls that file
 (a few hundred bytes, a stat and a read) with :class:`DeviceNews`, and hands
-an adopted baseline's weights to its listening session
+the prior an adopted baseline made to its listening session
 (``ListeningSession.take_prior``). Nothing here opens a socket or imports Flower.
 """
 
@@ -13,11 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from engine.fleet.adopt import fleet_prior
 from engine.fleet.baseline import BaselineError, check_weights
 from engine.fleet.device_state import DeviceState, read_state
+from engine.learner.prior import Prior
 
 
 @dataclass(frozen=True)
@@ -65,19 +64,14 @@ def news_between(before: DeviceState, now: DeviceState) -> News | None:
     return None
 
 
-def adopted_prior(db_path: Path) -> np.ndarray:
-    """The fleet baseline adopted for the database at ``db_path``, validated [shape=(42,)].
+def adopted_prior(db_path: Path) -> Prior:
+    """The prior the fleet baseline adopted for the database at ``db_path`` made, its mean validated.
 
-    BaselineError when there is none or it does not pass ``check_weights``
+    BaselineError when there is none or its mean does not pass ``check_weights``
     (the player then keeps its prior).
     """
     prior = fleet_prior(db_path)
     if prior is None:
-        raise BaselineError("the adopted baseline is missing or unusable")
-    weights = prior if isinstance(prior, np.ndarray) else getattr(prior, "mean", prior)  # a Prior's mean
-    try:
-        return check_weights(np.asarray(weights, dtype=np.float64), "the adopted baseline")
-    except BaselineError:
-        raise
-    except (TypeError, ValueError) as exc:
-        raise BaselineError(f"the adopted baseline: {exc}") from None
+        raise BaselineError("the adopted baseline's prior is missing or unusable")
+    check_weights(prior.mean, "the adopted baseline")
+    return prior

@@ -26,11 +26,12 @@ import pytest
 
 from app.fleet_dialog import FleetDialog
 from app.gui import Player, open_player
-from engine.fleet.adopt import baseline_path
+from engine.fleet.adopt import fleet_prior_path
 from engine.fleet.deployment import start_superlink
 from engine.fleet.membership import membership_path, read_membership, state_path
 from engine.fleet.processes import free_port
 from engine.learner.params import bounds
+from engine.learner.prior import load_prior
 from engine.store.profiles import load_profile
 from tests.app.conftest import WAIT_MS, WAIT_S
 
@@ -302,12 +303,12 @@ def test_a_hostile_baseline_is_refused_with_a_message_and_the_prior_stays(
 
 @pytest.mark.usefixtures("joined")
 def test_a_baseline_file_changed_behind_the_clientapps_back_is_refused(qtbot: object, player: Player) -> None:
-    """The state says a baseline was adopted, but the file beside the database is hostile: refused."""
+    """The state says a baseline was adopted, but the prior file beside the database is hostile: refused."""
     c = player.controller
     before = c.learner_view()
     db = player.fleet.db_path
-    hostile = baseline_path(db)
-    hostile.write_text(json.dumps({"format": "skipwise-fleet-baseline", "version": 1, "weights": [1e9] * 42}))
+    hostile = fleet_prior_path(db)
+    hostile.write_text(json.dumps({**load_prior("hand").to_json(), "name": "fleet", "mean": [7.0] * 42}))
     state = json.loads(state_path().read_text()) if state_path().exists() else {}
     state.update(baseline_version="r9-forged", updated_at=1.0, last_refusal=None)
     with qtbot.waitSignal(c.message, timeout=WAIT_MS) as told:  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.fleet.adopt import adopt_baseline
+from engine.fleet.adopt import adopt_baseline, fleet_prior_path
 from engine.fleet.baseline import Baseline, BaselineError
 from engine.fleet.device_news import DeviceNews, News, adopted_prior
 from engine.fleet.device_state import read_state, write_state
@@ -33,23 +33,27 @@ def test_the_session_takes_the_adopted_prior_and_keeps_its_weights(tmp_path: Pat
     new = np.clip(session.learner_view().prior + 0.25, -bounds(), bounds())
     adopt_baseline(open_db(path), Baseline(new, 2, "test"), db_path=path)  # the ClientApp's process
     count = snapshot_count(db)
-    assert session.take_prior(adopted_prior(path))
+    fleet = adopted_prior(path)
+    assert session.take_prior(fleet)
     view = session.learner_view()
     assert np.array_equal(view.prior, new) and np.array_equal(view.weights, weights)
+    assert session.learner.profile.origin["name"] == "fleet"
+    assert session.learner.profile.origin["round"] == 2
     assert snapshot_count(db) == count, "the ClientApp's snapshot already holds it"
-    assert not session.take_prior(new), "the same prior again changes nothing"
+    assert not session.take_prior(fleet), "the same prior again changes nothing"
 
     newer = np.clip(new - 0.5, -bounds(), bounds())
     adopt_baseline(open_db(path), Baseline(newer, 3, "test"), db_path=path)
     _skip(session, ids[4], 1_767_600_100.0)  # a play saved before the player polled: the old prior
-    assert session.take_prior(adopted_prior(path))
+    fleet_newer = adopted_prior(path)
+    assert session.take_prior(fleet_newer)
     stored = load_profile(db)
     assert stored is not None and np.array_equal(stored.profile.prior, newer)
     assert np.array_equal(stored.profile.weights, session.learner.weights)
     assert session.undo() == "fleet-baseline", "undone like any snapshot"
     assert undone_what("fleet-baseline") == "the fleet's baseline as the prior"
     assert np.array_equal(session.learner_view().prior, new)
-    assert session.take_prior(newer)
+    assert session.take_prior(fleet_newer)
     _skip(session, ids[5], 1_767_600_200.0)
     assert np.array_equal(load_profile(db).profile.prior, newer), "later saves keep it"  # type: ignore[union-attr]
 
@@ -58,7 +62,7 @@ def test_no_usable_adopted_baseline_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "player.db"
     with pytest.raises(BaselineError, match="missing or unusable"):
         adopted_prior(path)
-    path.with_name(path.stem + ".fleet-baseline.json").write_text('{"format": "skipwise-fleet-baseline"}')
+    fleet_prior_path(path).write_text('{"format": "skipwise-prior"}')
     with pytest.raises(BaselineError):
         adopted_prior(path)
 
