@@ -375,8 +375,7 @@ class PlayerController(QObject):
         play = self.tracker.end(ended)
         if play is None:
             return None
-        report = self.session.record(play, rerank=rerank, back_to=back_to)
-        self.tracker.forget_beat()  # only after the play is stored, see engine.store.heartbeat
+        report = self.session.record(play, rerank=rerank, back_to=back_to)  # drops its heartbeat too
         self.rules.ended(play.track_id, ended)
         self.last_report = report
         if rerank:

@@ -108,7 +108,7 @@ def test_plays_keep_every_field_and_invalid_ones_are_refused(db: sqlite_utils.Da
         session.record(PlayRecord(ids[1], "s", 1.0, 2.0, 0, 0, 1000, "paused"))
 
 
-def test_a_play_is_committed_before_the_learner_runs(db: sqlite_utils.Database, tmp_path: Path) -> None:
+def test_a_play_is_committed_even_when_the_learner_fails(db: sqlite_utils.Database, tmp_path: Path) -> None:
     ids = fill_library(db, 20)
     session = ListeningSession(db, rng=np.random.default_rng(0))
 
