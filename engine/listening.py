@@ -28,7 +28,7 @@ from engine.library_snapshot import LibrarySnapshot, fold_plays, load_snapshot
 from engine.queue.ranker import DEFAULT_EXPLORATION, Ranker, Ranking
 from engine.queue.upcoming import Entry, UpcomingQueue
 from engine.store import heartbeat
-from engine.store.db import transaction
+from engine.store.db import commit_pending, commit_waits, transaction
 from engine.store.plays import PlayRecord, ResumePoint, insert_play_in, resume_point
 from engine.store.profiles import load_profile, save_profile, save_profile_in, undo_last, undo_preview
 from engine.store.queue_pins import load_pins, save_pins
@@ -152,7 +152,9 @@ class ListeningSession:
         """Pick up tracks and features the scanner stored since the last load (see ``adopt``)."""
         return self.adopt(load_snapshot(self.db))
 
-    def record(self, play: PlayRecord, *, rerank: bool = True, back_to: int | None = None) -> EventReport:
+    def record(
+        self, play: PlayRecord, *, rerank: bool = True, back_to: int | None = None, commit_later: bool = False
+    ) -> EventReport:
         """Store one finished play, learn from it, save the profile and re-rank.
 
         For a play that ended with ``previous``, ``back_to`` is the track the
@@ -163,11 +165,13 @@ class ListeningSession:
         heartbeat are one durable transaction, committed before this returns:
         a crash before the commit leaves the heartbeat, stored as
         ``interrupted`` at the next start (``docs/events.md``). A learner that
-        fails still lets the play be stored.
+        fails still lets the play be stored. ``commit_later``: the commit waits for
+        :meth:`commit_pending` or the next write on the database, whichever comes
+        first (the player redraws a skip before waiting for the disk).
         """
         label = label_play(play.ended, play.listened_ms, play.duration_ms)
         failure: Exception | None = None
-        with transaction(self.db.conn) as conn:
+        with transaction(self.db.conn, commit_later=commit_later) as conn:
             report = EventReport(insert_play_in(conn, play, label), label)  # first: the play is checked here
             heartbeat.clear_in(conn, play.session_id)
             i = self.index.get(play.track_id)
@@ -198,6 +202,15 @@ class ListeningSession:
         updates = observe(self.context, obs, self.learner.learn_one)
         self._previous_track = play.track_id
         return updates
+
+    def commit_pending(self) -> bool:
+        """Commit a play ``record(..., commit_later=True)`` left waiting; whether there was one."""
+        return commit_pending(self.db.conn)
+
+    @property
+    def commit_waits(self) -> bool:
+        """A play stored with ``commit_later`` is not durable yet (nor seen by other connections)."""
+        return commit_waits(self.db.conn)
 
     def rerank(self, now: float | None = None, hour: float | None = None) -> list[QueueMove]:
         """Score the whole library and refill the queue's unpinned slots."""
