@@ -191,16 +191,16 @@ def _open_library(
     or 0 when the first-run choice was cancelled)."""
     from engine.api import ProfileError, SchemaError
 
-    if not folders and not _has_tracks(db_path):
-        from app.welcome import WelcomeDialog
-
-        dialog = WelcomeDialog(window)
-        if not dialog.exec():
-            return 0
-        folders.append(install_demo() if dialog.use_demo else dialog.choice)  # type: ignore[arg-type]
-        settings.music_folders = [str(f) for f in folders]
-        save_settings(settings)
     try:
+        if not folders and not _has_tracks(db_path):
+            from app.welcome import WelcomeDialog
+
+            dialog = WelcomeDialog(window)
+            if not dialog.exec():
+                return 0
+            folders.append(install_demo() if dialog.use_demo else dialog.choice)  # type: ignore[arg-type]
+            settings.music_folders = [str(f) for f in folders]
+            save_settings(settings)
         player = open_player(db_path, folders, settings=settings, scan=scan, window=window)
     except SchemaError as exc:
         QMessageBox.critical(window, "Skipwise", str(exc))
