@@ -162,12 +162,12 @@ class ListeningSession:
         extra positive event. By default it is the track played before.
 
         The play, the profile snapshot it led to and the dropping of its
-        heartbeat are one durable transaction, committed before this returns:
-        a crash before the commit leaves the heartbeat, stored as
-        ``interrupted`` at the next start (``docs/events.md``). A learner that
-        fails still lets the play be stored. ``commit_later``: the commit waits for
-        :meth:`commit_pending` or the next write on the database, whichever comes
-        first (the player redraws a skip before waiting for the disk).
+        heartbeat are one durable transaction, committed before this returns
+        unless ``commit_later``: then the commit waits for :meth:`commit_pending`
+        or the next durable write on this connection, whichever comes first (the
+        player redraws a skip before it waits for the disk). A crash before the
+        commit leaves the heartbeat, stored as ``interrupted`` at the next start
+        (``docs/events.md``). A learner that fails still lets the play be stored.
         """
         label = label_play(play.ended, play.listened_ms, play.duration_ms)
         failure: Exception | None = None
