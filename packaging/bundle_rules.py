@@ -32,6 +32,15 @@ EXCLUDED_MODULES = [
     "PySide6.QtPdf", "PySide6.QtDBus",
 ]  # fmt: skip
 
+# A listener's SuperNode, the SuperExec it starts and the flwr-clientapp processes that run Skipwise's
+# ClientApp (engine/fleet/flower_commands.py runs them in the frozen app): their packages whole, for the
+# modules Flower picks at run time. The SuperLink, the `flwr` CLI and the Simulation Engine are not
+# for a listener.
+FLOWER_LISTENER_PACKAGES = [
+    "flwr.supernode", "flwr.supercore", "flwr.clientapp", "flwr.client", "flwr.app", "flwr.common",
+    "flwr.proto", "flwr.compat",
+]  # fmt: skip
+
 # Modules imported from C, which PyInstaller cannot see: numba's dispatcher (a C extension) imports
 # numba._devicearray, which otherwise only numba.cuda imports from Python.
 HIDDEN_IMPORTS = ["numba._devicearray"]
