@@ -1,0 +1,72 @@
+"""Flower's listener commands run inside the (frozen) app; frozen, the fleet finds the bundle's wrappers.
+
+The frozen bundle itself is tested in tests/packaging/test_package.py; here the
+same code runs from the checkout, with a bundle's layout in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.fleet import processes
+from engine.fleet.flower_commands import LISTENER_COMMANDS, requested, run, wrapper_script
+
+
+def test_the_commands_option_is_recognised_only_as_the_first_word() -> None:
+    assert requested(["--flower-supernode", "--insecure"]) == "flower-supernode"
+    assert requested(["--flwr-clientapp"]) == "flwr-clientapp"
+    assert requested(["fleet", "--flower-supernode"]) is None
+    assert requested(["--flower-superlink"]) is None  # the server is not a listener's
+    assert requested([]) is None
+
+
+@pytest.mark.parametrize("name", sorted(LISTENER_COMMANDS))
+def test_each_command_runs_in_this_process_as_its_console_script(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = sys.argv
+    try:
+        code = run(name, ["--help"])
+    finally:
+        sys.argv = argv
+    assert code == 0
+    assert "usage:" in capsys.readouterr().out
+
+
+def test_a_wrapper_runs_the_executable_one_folder_up_with_its_folder_first_on_path(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    (bundle / "bin").mkdir(parents=True)
+    exe = bundle / "skipwise"  # stands in for the frozen executable: prints what it was given
+    exe.write_text('#!/bin/sh\necho "args: $*"\necho "path: $PATH"\n')
+    exe.chmod(0o755)
+    wrapper = bundle / "bin" / "flwr-clientapp"
+    wrapper.write_text(wrapper_script("flwr-clientapp"))
+    wrapper.chmod(0o755)
+    out = subprocess.run(
+        ["flwr-clientapp", "--insecure"], env={"PATH": f"{bundle / 'bin'}:/usr/bin:/bin"},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    lines = out.stdout.splitlines()
+    assert lines[0] == "args: --flwr-clientapp --insecure"
+    assert lines[1].startswith(f"path: {bundle / 'bin'}:")
+
+
+def test_frozen_the_fleet_starts_the_bundles_wrappers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundle = tmp_path / "bundle"
+    (bundle / "bin").mkdir(parents=True)
+    (bundle / "bin" / "flower-supernode").write_text(wrapper_script("flower-supernode"))
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(bundle / "skipwise"))
+    assert processes.flower_bin("flower-supernode") == str(bundle / "bin" / "flower-supernode")
+    assert processes.flower_bin("flower-superlink") == "flower-superlink"  # a pip install's, on PATH
+    env = processes.child_environment(tmp_path / "flwr")
+    assert env["PATH"].split(":")[0] == str(bundle / "bin")
+    monkeypatch.setattr(sys, "frozen", False)
+    assert processes.executables_dir() == bundle  # not frozen: beside the Python that runs
+    assert processes.flower_bin("flower-supernode") == "flower-supernode"
