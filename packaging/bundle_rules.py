@@ -45,6 +45,24 @@ FLOWER_LISTENER_PACKAGES = [
 # numba._devicearray, which otherwise only numba.cuda imports from Python.
 HIDDEN_IMPORTS = ["numba._devicearray"]
 
+
+def mypyc_runtime_modules(distributions: list[str]) -> list[str]:
+    """The shared runtime module (``<hash>__mypyc``) of each mypyc-compiled distribution in ``distributions``.
+
+    A mypyc-compiled module (tomli's, which Flower reads its app config with) imports it
+    from C, so PyInstaller's analysis never sees it.
+    """
+    from importlib import metadata
+
+    found = set()
+    for name in distributions:
+        for file in metadata.distribution(name).files or []:
+            module = file.name.split(".")[0]
+            if len(file.parts) == 1 and module.endswith("__mypyc"):
+                found.add(module)
+    return sorted(found)
+
+
 # Qt plugins (PySide6[/Qt]/plugins/<type>/<file>): a plugin is kept only if its type and name are listed.
 QT_PLUGINS = {
     # offscreen for the headless self-test, xcb for X11, wayland for Wayland sessions (Qt falls back to xcb).

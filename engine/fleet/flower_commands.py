@@ -57,9 +57,14 @@ def run(name: str, args: list[str]) -> int:
     """Run Flower's ``name`` with ``args`` in this process, as its console script would; its exit status.
 
     ``sys.argv[0]`` becomes the command's name: Flower reads it to know which
-    component it is (``flwr.supercore.exit``).
+    component it is (``flwr.supercore.exit``). A ``flwr-clientapp`` runs only
+    Skipwise's own ClientApp (``client_app_pin``), whatever app the server sent.
     """
     sys.argv = [name, *args]
+    if name == "flwr-clientapp":
+        from engine.fleet.client_app_pin import pin
+
+        pin()
     try:
         entry_point(name)()
     except SystemExit as done:

@@ -10,10 +10,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import flwr.clientapp.utils as loader
 import pytest
 
 from engine.fleet import processes
 from engine.fleet.flower_commands import LISTENER_COMMANDS, requested, run, wrapper_script
+
+FLOWERS_LOADER = loader.load_app  # before any test pins it (running flwr-clientapp here pins it)
+
+
+@pytest.fixture(autouse=True)
+def flowers_own_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "load_app", FLOWERS_LOADER)
 
 
 def test_the_commands_option_is_recognised_only_as_the_first_word() -> None:
@@ -70,3 +78,31 @@ def test_frozen_the_fleet_starts_the_bundles_wrappers(
     monkeypatch.setattr(sys, "frozen", False)
     assert processes.executables_dir() == bundle  # not frozen: beside the Python that runs
     assert processes.flower_bin("flower-supernode") == "flower-supernode"
+
+
+def test_a_pinned_clientapp_process_runs_only_skipwises_clientapp_and_imports_nothing_of_the_fab(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flwr.clientapp.client_app import ClientApp, LoadClientAppError
+
+    from engine.fleet.client_app import app
+    from engine.fleet.client_app_pin import CLIENT_APP_REF, pin
+
+    fab = tmp_path / "fab"
+    fab.mkdir()
+    marker = tmp_path / "imported"
+    (fab / "evil.py").write_text(f"open({str(marker)!r}, 'w').close()\napp = None\n")
+    # Unpinned, Flower imports what the FAB names, from the FAB's folder.
+    with pytest.raises(LoadClientAppError):
+        loader.get_load_client_app_fn("evil:app", str(fab), multi_app=False)("", "", "")
+    assert marker.exists()
+    marker.unlink()
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    sys.modules.pop("evil", None)
+
+    pin()
+    with pytest.raises(LoadClientAppError, match="runs only its own ClientApp"):
+        loader.get_load_client_app_fn("evil:app", str(fab), multi_app=False)("", "", "")
+    assert not marker.exists(), "the FAB's code ran"
+    loaded = loader.get_load_client_app_fn(CLIENT_APP_REF, str(fab), multi_app=False)("", "", "")
+    assert loaded is app and isinstance(loaded, ClientApp)
