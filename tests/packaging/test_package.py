@@ -274,3 +274,50 @@ def test_three_bundled_supernodes_join_a_fleet_on_loopback_for_a_secagg_round(
         state = read_state(tmp_path / f"node-{i}" / "fleet-state.json")
         assert state.last_round == 1 and state.rounds_contributed == 1, state
         assert load_profile(open_db(db)).profile.prior.tolist() == published  # type: ignore[union-attr]
+
+
+def test_a_bundled_supernode_runs_no_code_that_the_fleet_server_sends(deb_root: Path, tmp_path: Path) -> None:
+    """A FAB naming its own ClientApp (``evil:app``, shipped in the FAB) is refused and never imported."""
+    from engine.fleet.client_app_pin import CLIENT_APP_REF
+    from engine.fleet.deployment import start_superlink, supernode_argv, write_app, write_federation
+    from engine.fleet.privacy_env import quiet_environment
+    from engine.fleet.processes import child_environment, flower_bin, free_port, start
+    from engine.fleet.settings import FleetSettings
+    from engine.fleet.sim_devices import make_devices
+
+    (db,) = make_devices(tmp_path / "devices", 1, events=40, shared=True)
+    settings = FleetSettings(rounds=1, min_devices=1, clip=1.0, noise_multiplier=0.0, dp="off", secagg=False,
+                             out_dir=str(tmp_path / "out"), stage_timeout=60.0, wait_devices=120.0,
+                             retries=0)  # fmt: skip
+    app = write_app(tmp_path / "run", settings)
+    marker = tmp_path / "the-servers-code-ran"
+    pyproject = (app / "pyproject.toml").read_text()
+    assert f'clientapp = "{CLIENT_APP_REF}"' in pyproject
+    (app / "pyproject.toml").write_text(pyproject.replace(CLIENT_APP_REF, "evil:app"))
+    (app / "evil.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\nfrom engine.fleet.client_app import app as honest\n"
+        "app = honest\n"
+    )
+    home = tmp_path / "node"
+    home.mkdir()
+    link = start_superlink(tmp_path / "superlink")
+    node = run = None
+    try:
+        argv = supernode_argv(link.address, db, home / "fleet-state.json", port=free_port())
+        env = bare_env(home, FLWR_HOME=str(home / "flwr"), **quiet_environment())
+        node = start("frozen", [str(bundle_bin(deb_root) / "flower-supernode"), *argv[1:]], env=env,
+                     log_path=home / "node.log")  # fmt: skip
+        write_federation(tmp_path / "flwr-cli", link)
+        run = start("flwr-run", [flower_bin("flwr"), "run", str(app), "fleet", "--stream"],
+                    env=child_environment(tmp_path / "flwr-cli"), log_path=tmp_path / "flwr-run.log",
+                    cwd=tmp_path / "run")  # fmt: skip
+        run.proc.wait(timeout=600)
+        alive = node.running()
+    finally:
+        for child in (run, node, link.child):
+            if child is not None:
+                child.stop()
+    log = node.log_tail(20_000)
+    assert alive, log
+    assert "this player runs only its own ClientApp" in log and "'evil:app'" in log, log
+    assert not marker.exists(), "the bundled SuperNode imported code the server sent"
