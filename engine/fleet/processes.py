@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.fleet.flower_commands import frozen, frozen_bin_dir
 from engine.fleet.privacy_env import quiet_environment
 
 LOOPBACK = "127.0.0.1"
@@ -44,9 +45,14 @@ def wait_listening(child: Child, host: str, port: int, *, timeout: float = 60.0)
     return False
 
 
+def executables_dir() -> Path:
+    """Where this installation's Flower executables are: the frozen bundle's ``bin/``, else this Python's."""
+    return frozen_bin_dir() if frozen() else Path(sys.executable).parent
+
+
 def flower_bin(name: str) -> str:
-    """A Flower executable beside this Python (the virtualenv's bin), else on PATH."""
-    here = Path(sys.executable).parent / name
+    """A Flower executable of this installation (the frozen bundle's, the virtualenv's), else on PATH."""
+    here = executables_dir() / name
     return str(here) if here.exists() else name
 
 
@@ -54,7 +60,8 @@ def child_environment(flwr_home: Path, extra: dict[str, str] | None = None) -> d
     env = dict(os.environ)
     env.update(quiet_environment())
     env["FLWR_HOME"] = str(flwr_home)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    # The SuperNode starts flower-superexec and flwr-clientapp by name: this installation's come first.
+    env["PATH"] = f"{executables_dir()}{os.pathsep}{env.get('PATH', '')}"
     env.update(extra or {})
     return env
 
