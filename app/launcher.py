@@ -13,7 +13,8 @@ import multiprocessing
 import sys
 
 GUI_OPTIONS = ("--demo", "--db", "--no-scan", "--play")
-COMMANDS = ("scan", "tracks", "plays", "simulate", "demo", "profile", "bench", "fleet")  # engine.cli.main's
+# engine.cli.main's subcommands
+COMMANDS = ("scan", "tracks", "plays", "simulate", "demo", "profile", "bench", "fleet", "distill")
 
 
 def wants_window(argv: list[str]) -> bool:

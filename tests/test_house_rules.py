@@ -29,10 +29,17 @@ def test_engine_never_imports_qt_or_app() -> None:
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
+def test_sklearn_is_imported_only_where_the_teacher_is_trained() -> None:
+    teacher = ROOT / "engine" / "distill" / "teacher.py"
+    assert "sklearn" in _imports(teacher)
+    files = [*(ROOT / "engine").rglob("*.py"), *(ROOT / "app").rglob("*.py")]
+    assert [str(p.relative_to(ROOT)) for p in files if p != teacher and "sklearn" in _imports(p)] == []
+
+
 def test_the_command_line_starts_without_qt_librosa_or_numba() -> None:
     code = (
         "import sys, app.launcher, engine.cli.main; "
-        "print(sorted(m for m in ('PySide6', 'librosa', 'numba') if m in sys.modules))"
+        "print(sorted(m for m in ('PySide6', 'librosa', 'numba', 'sklearn') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"

@@ -39,6 +39,8 @@ from engine.sim.strategies import STRATEGIES
 # for the knobs of row 9). Issue 13 (docs/notebook-listeners.md): 12000-12999 of every kind are
 # its development seeds; 13000-13031 of every kind its verdict, run once at the end. Whoever
 # tunes next should measure on seeds from 14000 to 19999; populations for a prior from 100000 on.
+# Issue 14 (docs/notebook-distill.md): 300000-304999 the distillation population; 310000 on the
+# held-out listeners of bench prior (310000-310009 development, 310100-310109 its verdict).
 UNTUNED_SEED = 10000
 VERDICT_SEED = 13000  # default first seed of the generated listeners of every kind
 SHUFFLE_RATIO_TARGET = 0.6  # the retired target of issue 2, still counted in target_counts

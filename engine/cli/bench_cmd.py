@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.bench.listeners import UNTUNED_SEED, VERDICT_SEED, bench_listeners, choose_listeners
+from engine.cli import bench_prior_cmd
 from engine.cli.common import (
     RIVER_HINT,
     CliError,
@@ -98,6 +99,7 @@ def register(sub: Any, extensions: Sequence[Extension] = ()) -> None:
     add_prior_option(listeners)
     listeners.add_argument("--json", action="store_true")
     listeners.set_defaults(func=run_listeners)
+    bench_prior_cmd.register(bench_sub)
     scan = bench_sub.add_parser(
         "scan", help="decode vs analysis speed, windowed vs whole-song features, 2 workers vs 1, tag scan"
     )

@@ -10,7 +10,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from engine import __version__
-from engine.cli import bench_cmd, demo_cmd, fleet_cmd, plays_cmd, profile_cmd, scan_cmd, simulate_cmd
+from engine.cli import (
+    bench_cmd,
+    demo_cmd,
+    distill_cmd,
+    fleet_cmd,
+    plays_cmd,
+    profile_cmd,
+    scan_cmd,
+    simulate_cmd,
+)  # fmt: skip
 from engine.cli.common import CliError, db_path
 from engine.learner.profile import ProfileError
 from engine.sim.listener_spec import ListenerError
@@ -32,7 +41,7 @@ def build_parser(bench_extensions: Sequence[bench_cmd.Extension] = ()) -> argpar
     )
     parser.add_argument("--version", action="version", version=f"skipwise {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (scan_cmd, plays_cmd, simulate_cmd, demo_cmd, profile_cmd, fleet_cmd):
+    for module in (scan_cmd, plays_cmd, simulate_cmd, demo_cmd, profile_cmd, fleet_cmd, distill_cmd):
         module.register(sub)
     bench_cmd.register(sub, bench_extensions)
     return parser

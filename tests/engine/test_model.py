@@ -127,7 +127,7 @@ def test_the_posterior_is_the_laplace_posterior_of_all_events_seen(use_kernel: b
     step = learner_module._kernel.step if use_kernel else reference_step
     rng = np.random.default_rng(5)
     cfg = StepConfig.default()
-    prof = Profile.from_prior()
+    prof = Profile.from_prior(load_prior("hand"))  # covariance I
     precision = np.eye(N_PARAMS)
     for x in random_inputs(rng, 120):
         gz, p = model.grad_logit(prof.weights, x), model.predict(prof.weights, x)
@@ -139,7 +139,7 @@ def test_the_posterior_is_the_laplace_posterior_of_all_events_seen(use_kernel: b
 
 def test_forgetting_moves_the_covariance_back_towards_the_prior() -> None:
     cfg = StepConfig.default()
-    prof = Profile.from_prior()
+    prof = Profile.from_prior(load_prior("hand"))  # covariance I
     rng = np.random.default_rng(6)
     args = (
         prof.weights,

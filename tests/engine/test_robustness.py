@@ -12,6 +12,7 @@ from engine.learner import int8
 from engine.learner import learner as learner_module
 from engine.learner.learner import Learner
 from engine.learner.params import GROUPS, LABELS, bounds
+from engine.learner.prior import load_prior
 from engine.learner.profile import Profile
 from engine.listening import ListeningSession
 from engine.store import open_db
@@ -63,7 +64,8 @@ def test_the_numpy_reference_path_is_as_safe(events: list) -> None:
 def test_int8_rounding_never_carries_a_weight_past_its_bound() -> None:
     """A scale between bound / 127 and bound / 42 (which fit_scales keeps) once let a weight clipped
     to its bound round up one step past it, and the saved profile could not be loaded again."""
-    learner = Learner.from_prior(mode="int8", rng=np.random.default_rng(3))
+    # the hand-set prior: "heard recently" starts at -3, near its bound
+    learner = Learner(Profile.from_prior(load_prior("hand"), mode="int8"), rng=np.random.default_rng(3))
     prof = learner.profile
     h = GROUPS[1]
     recent = LABELS.index("history: heard recently")
