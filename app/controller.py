@@ -2,11 +2,12 @@
 
 Every way a play can end goes through :meth:`PlayerController._finish`, which
 builds the ``PlayRecord`` from the listen clock (the player's real position)
-and hands it to the engine's ``ListeningSession``: the play is committed, the
+and hands it to the engine's ``ListeningSession``: the play is stored, the
 learner updates, the profile is saved and the queue re-ranked, all before the
-next song starts. The window, the MPRIS adaptor and the tests all drive the
-player through this one object, so a skip from a media key is exactly a skip
-from the button.
+next song starts; the durable commit of the play and profile follows once the
+window has redrawn (``docs/events.md``, "What is durable when"). The window,
+the MPRIS adaptor and the tests all drive the player through this one object,
+so a skip from a media key is exactly a skip from the button.
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ from engine.api import (
     Mode,
     Part,
     PlaybackRules,
+    Prior,
     QueueMove,
     TrackRow,
     undone_what,
 )
+
+COMMIT_WAIT_MS = 100  # the longest a stored play waits for the window's redraw before its durable commit
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class PlayerController(QObject):
     seeked = Signal(int)
     queueChanged = Signal()
     learned = Signal(object)  # EventReport of a play that trained the learner
-    profileChanged = Signal(str)  # why: "undo", "reset", "mode" or "import"
+    profileChanged = Signal(str)  # why: "undo", "reset", "mode", "import" or "fleet"
     libraryChanged = Signal()
     volumeChanged = Signal(float)
     message = Signal(str)
@@ -91,6 +95,8 @@ class PlayerController(QObject):
         self.audio.finished.connect(self._on_finished)
         self.audio.failed.connect(self._on_failed)
         self.queueChanged.connect(self.session.save_queue)
+        self._commit_timer = QTimer(self, singleShot=True, interval=COMMIT_WAIT_MS)
+        self._commit_timer.timeout.connect(self.commit_pending)
         self.session.rerank()
         for problem in self.session.problems:
             QTimer.singleShot(0, self, lambda p=problem: self.message.emit(p))
@@ -98,6 +104,11 @@ class PlayerController(QObject):
             n = len(self.session.recovered)
             text = f"Recovered {n} play{'s' * (n != 1)} cut short when Skipwise last stopped unexpectedly."
             QTimer.singleShot(0, self, lambda: self.message.emit(text))
+
+    def commit_pending(self) -> None:
+        """Make the last play and its profile durable now (the window calls it once it has redrawn)."""
+        self._commit_timer.stop()
+        self.session.commit_pending()
 
     # ------------------------------------------------------------------ transport
 
@@ -270,6 +281,16 @@ class PlayerController(QObject):
         self.session.import_profile(path)
         self._profile_changed("import", f"Imported the profile from {path}.")
 
+    def take_prior(self, prior: Prior, version: str) -> bool:
+        """The prior the fleet's adopted baseline made (its mean validated) becomes the profile's;
+        the weights stay."""
+        changed = self.session.take_prior(prior)
+        if changed:
+            self._profile_changed(
+                "fleet", f"The fleet's baseline {version} is now your profile's prior; your own weights stay."
+            )
+        return changed
+
     def _profile_changed(self, why: str, text: str) -> None:
         self.moves = {m.track_id: m for m in self.session.rerank()}
         self.profileChanged.emit(why)
@@ -312,6 +333,7 @@ class PlayerController(QObject):
             self.tracker.end(Ended.CLOSED)
             self.tracker.forget_beat()
         self._finish(Ended.CLOSED, rerank=False)
+        self.commit_pending()  # a skip just before closing
         self.audio.stop()
         self.library.wait()
 
@@ -375,8 +397,11 @@ class PlayerController(QObject):
         play = self.tracker.end(ended)
         if play is None:
             return None
-        report = self.session.record(play, rerank=rerank, back_to=back_to)
-        self.tracker.forget_beat()  # only after the play is stored, see engine.store.heartbeat
+        # Its commit (an fsync) waits for the window's redraw (``commit_pending``), at most COMMIT_WAIT_MS;
+        # any other write on the database commits it first.
+        report = self.session.record(play, rerank=rerank, back_to=back_to, commit_later=rerank)
+        if rerank:
+            self._commit_timer.start()
         self.rules.ended(play.track_id, ended)
         self.last_report = report
         if rerank:

@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return self_test()
     if wants_window(argv):
+        from app.pyside_import_hook import speed_up
+
+        speed_up()  # PySide6 is imported (window_problem): before the hundreds of modules the window brings
         from app.gui import run
 
         return run(argv)

@@ -1,10 +1,16 @@
-"""The main window: now playing on top, library and queue side by side, the weight panel docked."""
+"""The main window: now playing on top, library and queue side by side, the weight panel docked.
+
+It can be shown before the player exists (``MainWindow(None, None, ...)``, then
+:meth:`MainWindow.fill`): ``skipwise`` paints the window first and opens the
+library, QtMultimedia and the learner after that first paint.
+"""
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -22,15 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.controller import PlayerController
 from app.icons import app_icon
-from app.library_scan import LibraryScan
-from app.widgets.library_view import LibraryView
-from app.widgets.now_playing import NowPlaying
-from app.widgets.queue_view import QueueView
 from app.widgets.seek_slider import PAGE_MS, STEP_MS
-from app.widgets.weight_panel import WeightPanel
-from engine.api import leave_library
+
+if TYPE_CHECKING:  # imported by ``fill``, after the first paint: they bring QtMultimedia and the engine
+    from app.controller import PlayerController
+    from app.library_scan import LibraryScan
 
 SEEK_STEP_MS = 10_000
 VOLUME_STEP = 0.05
@@ -68,21 +71,44 @@ WIDGET_KEYS = [
 class MainWindow(QMainWindow):
     def __init__(
         self,
-        controller: PlayerController,
-        scan: LibraryScan,
+        controller: PlayerController | None,
+        scan: LibraryScan | None,
         *,
         folders: list[Path],
         on_folders_changed: Callable[[list[Path]], None] | None = None,
     ) -> None:
+        """``controller`` and ``scan`` None: the window opens empty, saying so, until :meth:`fill`."""
         super().__init__()
-        self.controller = controller
-        self.scan = scan
         self.folders = list(folders)
         self.on_folders_changed = on_folders_changed
         self.setWindowTitle("Skipwise")
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)
+        self.status_text = QLabel()
+        self.message_ms = MESSAGE_MS
+        self._message_timer = QTimer(self, singleShot=True)
+        self._message_timer.timeout.connect(self.status_text.clear)
+        self.progress = QProgressBar(maximumWidth=260, textVisible=True)
+        self.progress.hide()
+        self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.actions_by_slot: dict[str, QAction] = {}
+        if controller is None or scan is None:
+            opening = QLabel("Opening your library…", alignment=Qt.AlignmentFlag.AlignCenter)
+            opening.setEnabled(False)
+            self.setCentralWidget(opening)
+        else:
+            self.fill(controller, scan)
 
+    def fill(self, controller: PlayerController, scan: LibraryScan) -> None:
+        """Build the player's views around ``controller`` (once)."""
+        from app.widgets.library_view import LibraryView
+        from app.widgets.now_playing import NowPlaying
+        from app.widgets.queue_view import QueueView
+        from app.widgets.weight_panel import WeightPanel
+
+        self.controller = controller
+        self.scan = scan
         self.now_playing = NowPlaying(controller)
         self.library = LibraryView(controller)
         self.queue = QueueView(controller)
@@ -101,18 +127,11 @@ class MainWindow(QMainWindow):
         self.dock.setWidget(self.weights)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.resizeDocks([self.dock], [430], Qt.Orientation.Horizontal)
-
-        self.status_text = QLabel()
-        self.message_ms = MESSAGE_MS
-        self._message_timer = QTimer(self, singleShot=True)
-        self._message_timer.timeout.connect(self.status_text.clear)
-        self.progress = QProgressBar(maximumWidth=260, textVisible=True)
-        self.progress.hide()
-        self.statusBar().addWidget(self.status_text, 1)
-        self.statusBar().addPermanentWidget(self.progress)
-        self.actions_by_slot: dict[str, QAction] = {}
         self._build_menus()
 
+        # What a skip leaves for after the queue's repaint, the last thing the user waits for: queued, so
+        # it runs once the paint is done. The durable commit, the weight panel and the cover reading.
+        self.queue.table.painted.connect(self._queue_painted, Qt.ConnectionType.QueuedConnection)
         controller.message.connect(self.show_message)
         controller.trackChanged.connect(self._update_title)
         scan.progress.connect(self._scan_progress)
@@ -192,6 +211,8 @@ class MainWindow(QMainWindow):
         self.folders.remove(folder)
         if self.on_folders_changed:
             self.on_folders_changed(self.folders)
+        from engine.api import leave_library
+
         gone = leave_library(self.controller.db, folder, self.folders)
         self.controller.refresh_library()
         self.show_message(f"Removed {folder}: {gone} song{'s' * (gone != 1)} left the library.")
@@ -270,6 +291,11 @@ class MainWindow(QMainWindow):
         help_menu.addAction("Keyboard shortcuts", self.show_shortcuts)
         help_menu.addAction("About Skipwise", self.about)
 
+    def _queue_painted(self) -> None:
+        self.controller.commit_pending()
+        self.now_playing.read_cover_now()
+        self.weights.catch_up_soon()
+
     def _scan_progress(self, stage: str, done: int, total: int) -> None:
         self.progress.show()
         self.progress.setRange(0, max(total, 1))
@@ -293,6 +319,12 @@ class MainWindow(QMainWindow):
         parts = [self.saveGeometry(), self.saveState(), *(h.saveState() for h in self._headers())]
         return "|".join(p.toBase64().data().decode("ascii") for p in parts)
 
+    def restore_geometry(self, text: str) -> None:
+        """The window's place and size from ``layout_state`` (before ``fill``: the rest needs the views)."""
+        data = QByteArray.fromBase64(text.encode("ascii", "ignore").split(b"|")[0])
+        if not data.isEmpty():
+            self.restoreGeometry(data)
+
     def restore_layout(self, text: str) -> None:
         """The layout of ``layout_state``; a damaged or older (shorter) setting restores what it can."""
         parts = [QByteArray.fromBase64(p) for p in text.encode("ascii", "ignore").split(b"|")]
@@ -302,6 +334,7 @@ class MainWindow(QMainWindow):
                 apply(data)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.scan.cancel()
-        self.controller.shutdown()
+        if hasattr(self, "controller"):  # not closed while the library was still being opened
+            self.scan.cancel()
+            self.controller.shutdown()
         super().closeEvent(event)

@@ -34,6 +34,7 @@ DISPLAY, TOOLTIP, FOREGROUND, ALIGNMENT = (
 )  # fmt: skip
 TRACK_ID = int(Qt.ItemDataRole.UserRole) + 1
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
 Cells = tuple[dict[int, Any], ...]  # one dict of role -> value per column
 
 
@@ -172,10 +173,8 @@ class QueueModel(QAbstractTableModel):
     # drag and drop within the queue
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.isValid():
-            return base | Qt.ItemFlag.ItemIsDragEnabled
-        return Qt.ItemFlag.ItemIsDropEnabled
+        # Asked for every cell at every repaint: constants, not an enum "|" (a Python call) each time.
+        return ROW_FLAGS if index.isValid() else Qt.ItemFlag.ItemIsDropEnabled
 
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow
 
+from app.menus import menu_named
 from engine.api import Settings
 
 LABEL = "Resume the last song at start-up"
@@ -25,15 +26,7 @@ def add_resume_toggle(window: QMainWindow, settings: Settings, save: Callable[[S
         save(settings)
 
     action.toggled.connect(toggled)
-    menu = _playback_menu(window)
+    menu = menu_named(window, "Playback")
     menu.addSeparator()
     menu.addAction(action)
     return action
-
-
-def _playback_menu(window: QMainWindow) -> QMenu:
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu) and action.text().replace("&", "") == "Playback":
-            return menu
-    return window.menuBar().addMenu("&Playback")

@@ -68,9 +68,10 @@ NOT_FOUND = re.compile(r"^\s*(\S+\.so\S*) => not found", re.MULTILINE)
 def window_problem() -> str | None:
     """What keeps the window from starting for want of a system library, or None if nothing does."""
     try:
-        import PySide6.QtMultimedia  # links libpulse
         import PySide6.QtWidgets  # noqa: F401
-    except ImportError as exc:
+
+        _load_multimedia()
+    except (ImportError, OSError) as exc:
         missing = MISSING.findall(str(exc))
         return explain(missing) if missing else None
     if not _uses_xcb():
@@ -84,6 +85,15 @@ def window_problem() -> str | None:
         missing = _all_missing(plugin) or MISSING.findall(str(exc))
         return explain(missing, what="Qt's X11 platform plugin (xcb)") if missing else None
     return None
+
+
+def _load_multimedia() -> None:
+    """Load QtMultimedia's binding with every library it links (libpulse), as its import would, but
+    without importing it: the window imports it after its first paint. OSError names what is missing."""
+    import PySide6
+
+    for binding in sorted(Path(PySide6.__file__).parent.glob("QtMultimedia.*so")):
+        ctypes.CDLL(str(binding))
 
 
 def explain(sonames: list[str], what: str = "Qt") -> str:

@@ -15,6 +15,9 @@ door speaks in track ids and small value objects:
 - **the library and its scan**: opening the database, the track rows the views
   list, a snapshot rebuilt off the GUI thread, the scanner, removing a music
   folder, cover art;
+- **the fleet** (opt-in): membership (join, leave, status), the words the
+  Fleet settings show, the SuperNode's supervisor (a child process: nothing
+  here loads Flower) and the device's news of baselines adopted or refused;
 - **the machinery around them**: the listen clock and the heartbeat of the play
   in progress, the single-instance lock, settings, paths, the demo library,
   the command line, and the pieces the window's benchmark and self-test drive.
@@ -44,6 +47,7 @@ _WHERE: dict[str, str] = {
     "Part": "engine.learner.explain",
     "Update": "engine.learner.learner",
     "Mode": "engine.learner.profile",
+    "Prior": "engine.learner.prior",
     "ProfileError": "engine.learner.profile",
     "GROUPS": "engine.learner.params",
     "LABELS": "engine.learner.params",
@@ -72,6 +76,21 @@ _WHERE: dict[str, str] = {
     "leave_library": "engine.library.folders",
     "cover_bytes": "engine.library.cover",
     "printable": "engine.store.pathcodec",
+    # the fleet, opt-in (none of these loads Flower: the SuperNode is a child process)
+    "Membership": "engine.fleet.membership",
+    "MembershipError": "engine.fleet.membership",
+    "read_membership": "engine.fleet.membership",
+    "fleet_join": "engine.fleet.membership",
+    "fleet_leave": "engine.fleet.membership",
+    "fleet_status": "engine.fleet.membership",
+    "fleet_state_path": "engine.fleet.membership",
+    "SuperNodeSupervisor": "engine.fleet.supervisor",
+    "DeviceNews": "engine.fleet.device_news",
+    "adopted_prior": "engine.fleet.device_news",
+    "BaselineError": "engine.fleet.baseline",
+    "WHAT_LEAVES": "engine.fleet.statements",
+    "WHAT_COMES_BACK": "engine.fleet.statements",
+    "OFF_BY_DEFAULT": "engine.fleet.statements",
     # around them
     "lock_path": "engine.store.player_lock",
     "Settings": "engine.settings",
@@ -90,7 +109,15 @@ _WHERE: dict[str, str] = {
     "drive": "engine.sim.drive",
     "make_tagged_library": "engine.bench.tags",
 }
-_RENAMED = {"save_heartbeat": "beat", "clear_heartbeat": "clear", "cli_main": "main"}
+_RENAMED = {
+    "save_heartbeat": "beat",
+    "clear_heartbeat": "clear",
+    "cli_main": "main",
+    "fleet_join": "join",
+    "fleet_leave": "leave",
+    "fleet_status": "status",
+    "fleet_state_path": "state_path",
+}
 
 __all__ = sorted(_WHERE)
 
@@ -112,11 +139,21 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from engine.bench.tags import make_tagged_library
     from engine.cli.main import main as cli_main
     from engine.demo import bundled_demo, demo_truth, install_demo
+    from engine.fleet.baseline import BaselineError
+    from engine.fleet.device_news import DeviceNews, adopted_prior
+    from engine.fleet.membership import Membership, MembershipError, read_membership
+    from engine.fleet.membership import join as fleet_join
+    from engine.fleet.membership import leave as fleet_leave
+    from engine.fleet.membership import state_path as fleet_state_path
+    from engine.fleet.membership import status as fleet_status
+    from engine.fleet.statements import OFF_BY_DEFAULT, WHAT_COMES_BACK, WHAT_LEAVES
+    from engine.fleet.supervisor import SuperNodeSupervisor
     from engine.learner.explain import Part
     from engine.learner.int8 import expand_scales
     from engine.learner.labels import Ended
     from engine.learner.learner import Update
     from engine.learner.params import GROUPS, LABELS, N_PARAMS
+    from engine.learner.prior import Prior
     from engine.learner.profile import Mode, ProfileError
     from engine.library.cover import cover_bytes
     from engine.library.folders import leave_library

@@ -2,9 +2,9 @@
 
 After each play (``docs/events.md``):
 
-1. the play is committed to the database, with its label;
+1. the play is stored, with its label;
 2. if it is labelled, forward pass, loss, backward pass and one step;
-3. the profile is saved atomically (a new snapshot);
+3. the profile is saved (a new snapshot): play and snapshot are one durable transaction;
 4. the upcoming queue is re-ranked (pinned songs and the current song stay);
 5. a report says what changed: weight deltas, the loss, each song's move.
 """
@@ -23,13 +23,16 @@ from engine.learner.explain import Part, top_reasons
 from engine.learner.labels import Ended, Label, label_play
 from engine.learner.learner import Learner, Update
 from engine.learner.observe import Observation, observe
+from engine.learner.prior import Prior, origin_of
 from engine.learner.profile import Mode, Profile
 from engine.library_snapshot import LibrarySnapshot, fold_plays, load_snapshot
 from engine.queue.ranker import DEFAULT_EXPLORATION, Ranker, Ranking
 from engine.queue.upcoming import Entry, UpcomingQueue
+from engine.start_prior import start_prior
 from engine.store import heartbeat
-from engine.store.plays import PlayRecord, ResumePoint, insert_play, resume_point
-from engine.store.profiles import load_profile, save_profile, undo_last, undo_preview
+from engine.store.db import commit_pending, commit_waits, transaction
+from engine.store.plays import PlayRecord, ResumePoint, insert_play_in, resume_point
+from engine.store.profiles import load_profile, save_profile, save_profile_in, undo_last, undo_preview
 from engine.store.queue_pins import load_pins, save_pins
 from engine.store.scanning import set_status
 from engine.store.tracks import LibraryArrays, TrackRow, missing_count, track_row
@@ -104,7 +107,7 @@ class ListeningSession:
         loaded = load_profile(db)
         self.problems = loaded.problems if loaded else []
         if loaded is None:
-            profile = Profile.from_prior()
+            profile = Profile.from_prior(start_prior(db))
             save_profile(db, profile, "prior")
         else:
             profile = loaded.profile
@@ -151,33 +154,65 @@ class ListeningSession:
         """Pick up tracks and features the scanner stored since the last load (see ``adopt``)."""
         return self.adopt(load_snapshot(self.db))
 
-    def record(self, play: PlayRecord, *, rerank: bool = True, back_to: int | None = None) -> EventReport:
+    def record(
+        self, play: PlayRecord, *, rerank: bool = True, back_to: int | None = None, commit_later: bool = False
+    ) -> EventReport:
         """Store one finished play, learn from it, save the profile and re-rank.
 
         For a play that ended with ``previous``, ``back_to`` is the track the
         listener went back to (the same track for a restart); it gets the
         extra positive event. By default it is the track played before.
+
+        The play, the profile snapshot it led to and the dropping of its
+        heartbeat are one durable transaction, committed before this returns
+        unless ``commit_later``: then the commit waits for :meth:`commit_pending`
+        or the next durable write on this connection, whichever comes first (the
+        player redraws a skip before it waits for the disk). A crash before the
+        commit leaves the heartbeat, stored as ``interrupted`` at the next start
+        (``docs/events.md``). A learner that fails still lets the play be stored.
         """
         label = label_play(play.ended, play.listened_ms, play.duration_ms)
-        play_id = insert_play(self.db, play, label)
-        report = EventReport(play_id, label)
-        i = self.index.get(play.track_id)
-        if i is None:  # a track added after start-up: the play is stored, but the model has no row for it yet
+        failure: Exception | None = None
+        with transaction(self.db.conn, commit_later=commit_later) as conn:
+            report = EventReport(insert_play_in(conn, play, label), label)  # first: the play is checked here
+            heartbeat.clear_in(conn, play.session_id)
+            i = self.index.get(play.track_id)
+            try:
+                if i is not None:  # None: a track added after start-up, which the model has no row for yet
+                    report.updates = self._learn(i, play, label, back_to)
+                if report.updates:
+                    save_profile_in(conn, self.learner.profile)
+            except Exception as exc:  # re-raised once the play is committed
+                failure = exc
+        if failure is not None:
+            raise failure
+        if i is None:
             return report
-        back = self._previous_track if back_to is None else back_to
-        obs = Observation(
-            i, play.started_at, play.hour, label, play.listened_ms / 1000, play.session_id,
-            back_to=self.index.get(back) if play.ended == Ended.PREVIOUS and back is not None else None,
-        )  # fmt: skip
-        report.updates = observe(self.context, obs, self.learner.learn_one)
-        self._previous_track = play.track_id
-        if report.updates:
-            save_profile(self.db, self.learner.profile)
         if rerank:
             report.moves = self.rerank(play.started_at + play.listened_ms / 1000.0, play.hour)
         if self.current == play.track_id:
             self.current = None  # only now: while re-ranking the song just heard stays out of the queue
         return report
+
+    def _learn(self, song: int, play: PlayRecord, label: Label, back_to: int | None) -> list[Update]:
+        """Learn from a play of library row ``song`` and fold it into the context memories."""
+        back = self._previous_track if back_to is None else back_to
+        obs = Observation(
+            song, play.started_at, play.hour, label, play.listened_ms / 1000, play.session_id,
+            back_to=self.index.get(back) if play.ended == Ended.PREVIOUS and back is not None else None,
+        )  # fmt: skip
+        updates = observe(self.context, obs, self.learner.learn_one)
+        self._previous_track = play.track_id
+        return updates
+
+    def commit_pending(self) -> bool:
+        """Commit a play ``record(..., commit_later=True)`` left waiting; whether there was one."""
+        return commit_pending(self.db.conn)
+
+    @property
+    def commit_waits(self) -> bool:
+        """A play stored with ``commit_later`` is not durable yet (nor seen by other connections)."""
+        return commit_waits(self.db.conn)
 
     def rerank(self, now: float | None = None, hour: float | None = None) -> list[QueueMove]:
         """Score the whole library and refill the queue's unpinned slots."""
@@ -351,9 +386,33 @@ class ListeningSession:
         return loaded.undid
 
     def reset(self) -> None:
-        """Back to the prior; the old snapshots stay, so a reset can be undone."""
-        self.learner.profile = Profile.from_prior(mode=self.learner.mode)
+        """Back to the prior: the shipped one, or the fleet's when the device adopted a fleet baseline
+        (``engine.start_prior``); the old snapshots stay, so a reset can be undone."""
+        self.learner.profile = Profile.from_prior(start_prior(self.db), mode=self.learner.mode)
         save_profile(self.db, self.learner.profile, "reset")
+
+    def take_prior(self, prior: Prior) -> bool:
+        """The fleet's adopted prior (``fleet_prior``): its mean [shape=(42,)] becomes the pull target.
+
+        The profile's prior becomes ``prior.mean`` and its origin ``prior``'s
+        (as ``adopt_baseline`` does in the database); the personal weights,
+        posterior, prior covariance and steps stay as they are. The profile is
+        saved again (reason ``fleet-baseline``) only when the newest stored
+        snapshot does not already hold this prior and these weights (the
+        ClientApp's ``adopt_baseline`` wrote one; a play saved since would not
+        have it). False, and nothing changed, when it is the prior already.
+        ``prior.mean`` must be validated by the caller (``check_weights``).
+        """
+        mean, origin = np.array(prior.mean, dtype=np.float64), origin_of(prior)
+        profile = self.learner.profile
+        if np.array_equal(profile.prior, mean) and profile.origin == origin:
+            return False
+        profile.prior, profile.origin = mean, origin
+        stored = load_profile(self.db)
+        same = stored is not None and np.array_equal(stored.profile.prior, mean)
+        if not (same and np.array_equal(stored.profile.weights, profile.weights)):  # type: ignore[union-attr]
+            save_profile(self.db, profile, "fleet-baseline")
+        return True
 
     def set_mode(self, mode: Mode) -> None:
         """Switch float32 / INT8. Switching straight back, with nothing learned in between, undoes

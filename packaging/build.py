@@ -100,10 +100,30 @@ def freeze() -> Path:
     return WORK / "dist" / "skipwise"
 
 
+def add_flower_wrappers(bundle: Path) -> list[Path]:
+    """``bin/<command>`` in the bundle for each Flower command a listener's SuperNode runs, by name.
+
+    The frozen app has no Python for Flower's console scripts; each wrapper runs
+    the bundle's executable with the command's option (``engine/fleet/flower_commands.py``).
+    """
+    from engine.fleet.flower_commands import FROZEN_BIN, LISTENER_COMMANDS, wrapper_script
+
+    folder = bundle / FROZEN_BIN
+    folder.mkdir(exist_ok=True)
+    made = []
+    for name in LISTENER_COMMANDS:
+        path = folder / name
+        path.write_text(wrapper_script(name), encoding="utf-8")
+        path.chmod(0o755)
+        made.append(path)
+    return made
+
+
 def build(stamp: str) -> dict:
     t0 = time.monotonic()
     ver = version()
     bundle = freeze()
+    add_flower_wrappers(bundle)
     frozen_s = time.monotonic() - t0
     deb = build_deb(bundle, ver, WORK, DIST)
     tarball = build_tarball(bundle, ver, DIST)

@@ -32,9 +32,36 @@ EXCLUDED_MODULES = [
     "PySide6.QtPdf", "PySide6.QtDBus",
 ]  # fmt: skip
 
+# A listener's SuperNode, the SuperExec it starts and the flwr-clientapp processes that run Skipwise's
+# ClientApp (engine/fleet/flower_commands.py runs them in the frozen app): their packages whole, for the
+# modules Flower picks at run time. The SuperLink, the `flwr` CLI and the Simulation Engine are not
+# for a listener.
+FLOWER_LISTENER_PACKAGES = [
+    "flwr.supernode", "flwr.supercore", "flwr.clientapp", "flwr.client", "flwr.app", "flwr.common",
+    "flwr.proto", "flwr.compat",
+]  # fmt: skip
+
 # Modules imported from C, which PyInstaller cannot see: numba's dispatcher (a C extension) imports
 # numba._devicearray, which otherwise only numba.cuda imports from Python.
 HIDDEN_IMPORTS = ["numba._devicearray"]
+
+
+def mypyc_runtime_modules(distributions: list[str]) -> list[str]:
+    """The shared runtime module (``<hash>__mypyc``) of each mypyc-compiled distribution in ``distributions``.
+
+    A mypyc-compiled module (tomli's, which Flower reads its app config with) imports it
+    from C, so PyInstaller's analysis never sees it.
+    """
+    from importlib import metadata
+
+    found = set()
+    for name in distributions:
+        for file in metadata.distribution(name).files or []:
+            module = file.name.split(".")[0]
+            if len(file.parts) == 1 and module.endswith("__mypyc"):
+                found.add(module)
+    return sorted(found)
+
 
 # Qt plugins (PySide6[/Qt]/plugins/<type>/<file>): a plugin is kept only if its type and name are listed.
 QT_PLUGINS = {

@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget
 
@@ -25,6 +25,7 @@ from app.widgets.seek_slider import SeekSlider
 from engine.api import cover_bytes
 
 COVER_PX = 112
+COVER_WAIT_MS = 100  # the longest the cover's reading waits for the window's redraw
 COVERS_KEPT = 32  # scaled covers of the songs shown last, so going back shows one at once
 
 
@@ -81,6 +82,9 @@ class NowPlaying(QWidget):
         self._cover_for = ""  # the path whose cover is shown, or is being read
         self._placeholder = app_icon().pixmap(COVER_PX - 16, COVER_PX - 16)
         self.coverRead.connect(self._cover_read)  # queued: it comes from the reading thread
+        self._cover_due = QTimer(self, singleShot=True, interval=COVER_WAIT_MS)
+        self._cover_due.timeout.connect(self.read_cover_now)
+        self._cover_wanted = False  # the cover of ``_cover_for`` is still to be read
         self.cover = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.cover.setFixedSize(COVER_PX, COVER_PX)
         self.title = ElidedLabel(objectName="title")
@@ -167,6 +171,7 @@ class NowPlaying(QWidget):
             self.album.setText("")
             self.show_position(0, 0)
             self._cover_for = ""
+            self._cover_wanted = False
             self._set_cover(None)
             self.show_playing(False)
             return
@@ -181,12 +186,21 @@ class NowPlaying(QWidget):
         if path == self._cover_for:
             return
         self._cover_for = path
+        self._cover_wanted = False
         if path in self._covers:
             self._covers.move_to_end(path)
             self._set_cover(self._covers[path])
             return
         self._set_cover(None)  # until it is read: never the last song's cover under this title
-        COVERS.read(path, self.coverRead.emit)
+        self._cover_wanted = True
+        self._cover_due.start()  # the reading thread takes the GIL: not before the window has redrawn
+
+    def read_cover_now(self) -> None:
+        """Start reading the cover shown next (the window calls it once it has redrawn a skip)."""
+        self._cover_due.stop()
+        if self._cover_wanted:
+            self._cover_wanted = False
+            COVERS.read(self._cover_for, self.coverRead.emit)
 
     def _cover_read(self, path: str, image: QImage | None) -> None:
         self._covers[path] = image

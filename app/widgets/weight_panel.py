@@ -1,7 +1,8 @@
 """The live weight panel: the 42 weights moving, the learning curve, and why the current song was chosen.
 
-It follows plays and skips a frame later (``FOLLOW_MS``): a skip redraws the
-queue and the now-playing line first, and the panel in the next frame.
+It follows plays and skips a frame later: a skip redraws the queue and the
+now-playing line first, and the panel in the next frame (the window calls
+``catch_up_soon`` once the queue has repainted; ``FOLLOW_MS`` at the latest).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from app.widgets.learning_chart import LearningChart
 from app.widgets.weight_tree import DOWN, UP, WeightTree
 from engine.api import EventReport, ProfileError
 
-FOLLOW_MS = 16
+FOLLOW_MS = 100  # at the latest: the window's repaint of the queue comes first
 
 
 class WeightPanel(QWidget):
@@ -85,11 +86,16 @@ class WeightPanel(QWidget):
 
     def _learned(self, report: EventReport) -> None:
         self._pending.append((report, self.controller.learner_view().steps))
-        self._follow.start()
+        self._follow.start(FOLLOW_MS)
 
     def _track_changed(self) -> None:
         self._reasons_due = True
-        self._follow.start()
+        self._follow.start(FOLLOW_MS)
+
+    def catch_up_soon(self) -> None:
+        """The window has redrawn: show what waits at the next turn of the event loop."""
+        if self._follow.isActive():
+            self._follow.start(0)
 
     def catch_up(self) -> None:
         """Show now what the plays and song changes since the last frame did."""

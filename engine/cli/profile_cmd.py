@@ -13,6 +13,7 @@ from engine.atomic import write_text_atomic
 from engine.cli.common import CliError, add_db_option, db_from, db_path, print_json
 from engine.learner.params import GROUPS, LABELS
 from engine.learner.profile import Mode, Profile, ProfileError
+from engine.start_prior import start_prior
 from engine.store.player_lock import running_player
 from engine.store.profiles import load_profile, save_profile, undo_last, undone_what
 
@@ -35,7 +36,9 @@ def register(sub: Any) -> None:
     undo = actions.add_parser("undo", help="undo the last update")
     add_db_option(undo)
     undo.set_defaults(func=undo_cmd)
-    reset = actions.add_parser("reset", help="start again from the prior (can be undone)")
+    reset = actions.add_parser(
+        "reset", help="start again from the shipped prior, or the fleet's if one was adopted (can be undone)"
+    )
     add_db_option(reset)
     mode = reset.add_mutually_exclusive_group()
     mode.add_argument("--int8", action="store_true", help="start the new profile in INT8 mode")
@@ -46,7 +49,7 @@ def register(sub: Any) -> None:
 def _current(args: argparse.Namespace, *, must_exist: bool = True) -> Profile:
     loaded = load_profile(db_from(args, must_exist=must_exist))
     if loaded is None:
-        return Profile.from_prior()
+        return Profile.from_prior(start_prior(db_path(args)))
     for problem in loaded.problems:
         print(f"warning: {problem}", file=sys.stderr)
     return loaded.profile
@@ -59,11 +62,22 @@ def show_cmd(args: argparse.Namespace) -> int:
         return 0
     w = profile.weights
     print(f"mode {profile.mode}, {profile.steps} updates")
+    print(f"started from the prior {describe_origin(profile.origin)}")
     for g in GROUPS:
         print(f"{g.title} ({g.size})")
         for i in range(g.start, g.stop):
             print(f"  {LABELS[i]:<42} {w[i]:+.4f}   (prior {profile.prior[i]:+.2f})")
     return 0
+
+
+def describe_origin(origin: dict[str, Any]) -> str:
+    """``'hand' (made_by hand, sha256 93f89bdfbac6)``: a profile's prior origin in one line."""
+    details = [
+        f"{key} {str(value)[:12] if key == 'sha256' else value}"
+        for key, value in origin.items()
+        if key != "name"
+    ]
+    return repr(origin["name"]) + (f" ({', '.join(details)})" if details else "")
 
 
 def export_cmd(args: argparse.Namespace) -> int:
@@ -128,6 +142,9 @@ def reset_cmd(args: argparse.Namespace) -> int:
         except ProfileError as exc:  # nothing usable to take the mode from: the reset is the way out
             print(f"warning: {exc}\nresetting to a float32 profile (--int8 for INT8)", file=sys.stderr)
             mode = "float32"
-    save_profile(db_from(args), Profile.from_prior(mode=mode), "reset")
-    print("the profile is back at the prior (`skipwise profile undo` brings the old one back)")
+    prior = start_prior(db_path(args))
+    save_profile(db_from(args), Profile.from_prior(prior, mode=mode), "reset")
+    print(
+        f"the profile is back at the prior {prior.name!r} (`skipwise profile undo` brings the old one back)"
+    )
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from engine.cli.common import (
@@ -63,6 +64,12 @@ def register(sub: Any) -> None:
     p.add_argument("--library-seed", type=whole(0), default=7, help="seed of the synthetic library")
     add_prior_option(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--plot",
+        type=Path,
+        metavar="FILE.png",
+        help="also draw every strategy's skip rate by 50-event window into this PNG (needs matplotlib)",
+    )
     p.set_defaults(func=run)
 
 
@@ -103,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
             f"note: River is not installed, so the river baseline is left out ({RIVER_HINT})", file=sys.stderr
         )
     prior = prior_from(args)
+    if args.plot is not None:
+        _check_plot(args.plot)
     spec = load_listener(args.listener)
     library = _library(args)
     bar = Progress(len(strategies) * args.seeds, "simulating")
@@ -117,11 +126,34 @@ def run(args: argparse.Namespace) -> int:
         progress=lambda name, seed, seeds: bar.advance(label=f"{name} seed {seed}/{seeds}"),
     )
     bar.close()
+    if args.plot is not None:
+        _write_plot(doc, args.plot)
     if args.json:
         print_json(doc)
     else:
         print_table(doc)
     return 0
+
+
+def _check_plot(path: Path) -> None:
+    """Refuse --plot before simulating: matplotlib missing, or nowhere to write."""
+    from engine.sim.plot import MatplotlibMissingError, require_matplotlib
+
+    try:
+        require_matplotlib()
+    except MatplotlibMissingError as exc:
+        raise CliError(str(exc)) from None
+    if not path.parent.is_dir():
+        raise CliError(f"--plot: {path.parent} is not a folder")
+
+
+def _write_plot(doc: dict[str, Any], path: Path) -> None:
+    from engine.sim.plot import write_plot
+
+    try:
+        write_plot(doc, path)
+    except OSError as exc:
+        raise CliError(f"--plot: cannot write {path}: {exc.strerror or exc}") from None
 
 
 def print_table(doc: dict[str, Any]) -> None:

@@ -21,6 +21,8 @@ import numpy as np
 
 from engine.atomic import write_text_atomic
 from engine.learner.params import LABELS, N_PARAMS, bounds
+from engine.learner.prior import Prior
+from engine.learner.profile import shipped_prior
 
 FORMAT = "skipwise-fleet-baseline"
 FORMAT_VERSION = 1
@@ -132,3 +134,14 @@ class Baseline:
             if isinstance(exc, BaselineError):
                 raise
             raise BaselineError(f"{path} is not a valid baseline: {exc}") from None
+
+
+def baseline_prior(weights: np.ndarray, provenance: dict[str, Any] | None = None) -> Prior:
+    """A fleet baseline [shape=(42,)] as a prior: its mean, with the shipped prior's covariance.
+
+    The fleet averages weights, not their spread: how much listeners differ
+    stays what the shipped prior says, so a device training from the baseline
+    and a new profile started from it move as fast as one started from the
+    shipped prior.
+    """
+    return Prior(np.asarray(weights, dtype=np.float64), shipped_prior().covariance, "fleet", provenance or {})

@@ -14,6 +14,7 @@ import numpy as np
 
 from engine.learner.context import ContextState
 from engine.learner.labels import label_play
+from engine.learner.prior import Prior
 from engine.learner.profile import Profile
 from engine.sim.library import SimLibrary, synthetic_library
 from engine.sim.listener_spec import ListenerSpec
@@ -26,14 +27,14 @@ EVAL_LIBRARY_SONGS = 1000
 
 
 def cold_start_skip_rate(
-    library: SimLibrary, spec: ListenerSpec, prior: np.ndarray, *, seed: int, events: int = COLD_START_EVENTS
+    library: SimLibrary, spec: ListenerSpec, prior: Prior, *, seed: int, events: int = COLD_START_EVENTS
 ) -> float:
-    """Skip rate over a new listener's first ``events`` plays from ``prior`` [shape=(42,)]."""
+    """Skip rate over a new listener's first ``events`` plays from ``prior`` (its mean and covariance)."""
     person = Person(spec, library, np.random.default_rng([seed, 1]))
     clock = Clock(np.random.default_rng([seed, 2]))
     ctx = ContextState(library.features, library.artist)
     strategy = LearnerStrategy(ctx, np.random.default_rng([seed, 3]), variant="float32", exploration=0.15)
-    strategy.learner.profile = Profile.from_prior(np.asarray(prior, dtype=np.float64))
+    strategy.learner.profile = Profile.from_prior(prior)
     skipped = 0
     for _ in range(events):
         now = clock.next_play(ctx)
@@ -58,7 +59,7 @@ class HeldOut:
             synthetic_library(EVAL_LIBRARY_SONGS, seed=library_seed + j) for j in range(len(listeners))
         ]
 
-    def rates(self, prior: np.ndarray) -> np.ndarray:
+    def rates(self, prior: Prior) -> np.ndarray:
         """Cold-start skip rate of every held-out listener [shape=(n_listeners,)]."""
         return np.array(
             [

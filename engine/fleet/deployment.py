@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.fleet.client_app_pin import CLIENT_APP_REF
 from engine.fleet.processes import (
     LOOPBACK,
     Child,
@@ -56,7 +57,7 @@ def write_app(folder: Path, settings: FleetSettings) -> Path:
         f'publisher = "{PUBLISHER}"\n\n'
         "[tool.flwr.app.components]\n"
         'serverapp = "engine.fleet.server_app:app"\n'
-        'clientapp = "engine.fleet.client_app:app"\n\n'
+        f'clientapp = "{CLIENT_APP_REF}"\n\n'
         "[tool.flwr.app.config]\n"
         f"{config}\n"
     )

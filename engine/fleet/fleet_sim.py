@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.fleet.baseline import baseline_prior
 from engine.fleet.cold_start import HeldOut, paired, summary
 from engine.fleet.listeners import KINDS, held_out_listener
 from engine.fleet.local_train import local_train
@@ -28,8 +29,9 @@ from engine.fleet.privacy import epsilons, noise_for_budget
 from engine.fleet.settings import FleetSettings
 from engine.fleet.sim_devices import make_devices
 from engine.fleet.update import clip_update
+from engine.learner import prior as prior_file
 from engine.learner.params import bounds
-from engine.learner.profile import load_prior
+from engine.learner.prior import Prior
 
 PROJECTION_DEVICES, PROJECTION_PER_ROUND, PROJECTION_ROUNDS = 100_000, 10_000, 52
 PROJECTION_EPSILON, PROJECTION_DELTA = 1.0, 1e-10
@@ -74,9 +76,10 @@ def replay_fleet(
     return w
 
 
-def distilled_prior() -> np.ndarray | None:
-    """The distilled prior of issue 14, where it exists (not yet on this branch)."""
-    return None
+def distilled_prior() -> Prior | None:
+    """The distilled prior (``assets/prior.json``), or None while the shipped prior is the hand-set one."""
+    prior = prior_file.load_prior("distilled")
+    return None if prior.name == "hand" else prior
 
 
 def simulate_fleet(
@@ -110,11 +113,13 @@ def simulate_fleet(
             secagg=secagg, out_dir=str(work / "out"), stage_timeout=120.0, wait_devices=120.0,
         )  # fmt: skip
         evaluation = HeldOut([held_out_listener(j, shared=shared) for j in range(held_out)])
-        hand = load_prior()
+        hand = prior_file.load_prior("hand")
+        start = prior_file.load_prior("shipped").mean  # where the server's first baseline starts
         hand_rates = evaluation.rates(hand)
 
         def on_round(strategy: Any) -> None:
-            strategy.records[-1].cold_start_skip_rate = summary(evaluation.rates(strategy.baseline))["median"]
+            rates = evaluation.rates(baseline_prior(strategy.baseline))
+            strategy.records[-1].cold_start_skip_rate = summary(rates)["median"]
 
         fleet_started = time.monotonic()
         if engine == "simulation":
@@ -135,17 +140,16 @@ def simulate_fleet(
                 if path.exists():
                     from engine.fleet.baseline import Baseline
 
-                    r["cold_start_skip_rate"] = summary(evaluation.rates(Baseline.read(path).weights))[
-                        "median"
-                    ]
+                    rates = evaluation.rates(baseline_prior(Baseline.read(path).weights))
+                    r["cold_start_skip_rate"] = summary(rates)["median"]
             upload = None
         fleet_seconds = time.monotonic() - fleet_started
         final = np.asarray(report["baseline"]["weights"])
-        fleet_rates = evaluation.rates(final)
+        fleet_rates = evaluation.rates(baseline_prior(final))
         noise = proj["noise_std_on_mean"]
-        projected = replay_fleet(dbs, hand, rounds=rounds, clip=clip, noise_std_on_mean=noise,
+        projected = replay_fleet(dbs, start, rounds=rounds, clip=clip, noise_std_on_mean=noise,
                                  per_round=per_round, seed=seed)  # fmt: skip
-        projected_rates = evaluation.rates(projected)
+        projected_rates = evaluation.rates(baseline_prior(projected))
         distilled = distilled_prior()
         distilled_rates = evaluation.rates(distilled) if distilled is not None else None
     cold = {

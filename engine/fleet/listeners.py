@@ -1,54 +1,51 @@
-"""The one adapter between the fleet and the listener generator (``engine/sim``).
+"""The one adapter between the fleet and the listener generator (``engine.sim.listener_kinds``).
 
-Another engineer is adding listener kinds and a shared population component to
-the generator; when that lands, only this module changes. Until then:
-
-- a listener is ``random_listener(seed)`` (today's only kind, feature taste);
-- ``shared=True`` adds this module's stand-in population component, a taste
-  every listener of the population shares (drawn once from ``POPULATION_SEED``),
-  to the listener's own taste; ``shared=False`` leaves it out, so the listener
-  shares nothing with the fleet but the generator's common behaviour (repeats,
-  skips, artists);
-- device seeds and held-out seeds are kept apart from each other and from the
-  seeds the rest of the project evaluates on (0..9999).
+- A fleet listener is ``generate_listener(kind, seed, shared=...)``: device ``i``
+  (and held-out listener ``j``) takes the generator's kinds in turn, ``KINDS[i % 5]``,
+  so every kind is in the fleet and in the evaluation.
+- ``shared`` (``skipwise fleet simulate --shared on|off``) says whether the listener
+  carries its share of the generator's population component; the same seed
+  without it is the same listener without the shared part.
+- The seeds are kept apart from each other and from every seed the project
+  evaluates or trains on: generated evaluation listeners 0..9999, the learner's
+  tuning 12000..12999 and its verdict 13000..13031, distillation 300000..309999.
+  Fleet devices are ``DEVICE_SEEDS + i`` (400000..409999) and held-out listeners
+  ``HELD_OUT_SEEDS + j`` (410000..419999).
 """
 
 from __future__ import annotations
 
-import numpy as np
-
-from engine.features.names import FEATURE_NAMES
+from engine.sim.listener_kinds import KINDS, generate_listener
 from engine.sim.listener_spec import ListenerSpec, parse_listener
-from engine.sim.random_listener import random_listener
 
-POPULATION_SEED = 15_015
-DEVICE_SEEDS = 1_500_000  # device i is listener DEVICE_SEEDS + i
-HELD_OUT_SEEDS = 1_600_000  # held-out listener j is HELD_OUT_SEEDS + j
-KINDS = ("feature-taste",)  # the generator's kinds today
+DEVICE_SEEDS = 400_000  # device i is a listener of seed DEVICE_SEEDS + i
+HELD_OUT_SEEDS = 410_000  # held-out listener j is a listener of seed HELD_OUT_SEEDS + j
+SEEDS_PER_RANGE = 10_000
 
-
-def population_taste(seed: int = POPULATION_SEED) -> dict[str, float]:
-    """The stand-in population component: three features most listeners lean the same way on."""
-    rng = np.random.default_rng([seed, 15])
-    features = rng.choice(FEATURE_NAMES, size=3, replace=False)
-    return {str(f): round(float(rng.choice([-1, 1]) * rng.uniform(0.8, 1.4)), 2) for f in features}
+__all__ = ["DEVICE_SEEDS", "HELD_OUT_SEEDS", "KINDS", "device_listener", "held_out_listener", "listener"]
 
 
-def listener(seed: int, *, shared: bool) -> ListenerSpec:
-    """The simulated listener of ``seed``, with or without the population component."""
-    doc = random_listener(seed)
-    doc["name"] = f"fleet-{seed}"
-    if shared:
-        taste = {k: 0.6 * v for k, v in doc["taste"].items()}
-        for feature, weight in population_taste().items():
-            taste[feature] = round(taste.get(feature, 0.0) + weight, 3)
-        doc["taste"] = taste
+def kind_of(i: int) -> str:
+    """The generator's kind of the ``i``-th fleet (or held-out) listener: the kinds in turn."""
+    return KINDS[i % len(KINDS)]
+
+
+def listener(kind: str, seed: int, *, shared: bool) -> ListenerSpec:
+    """The generated listener of ``kind`` and ``seed``, with or without the population component."""
+    doc = generate_listener(kind, seed, shared=shared)
+    doc["name"] = f"fleet-{doc['name']}"
     return parse_listener(doc)
 
 
+def _in_range(i: int) -> int:
+    if not 0 <= i < SEEDS_PER_RANGE:
+        raise ValueError(f"fleet listener index {i} outside 0..{SEEDS_PER_RANGE - 1}")
+    return i
+
+
 def device_listener(i: int, *, shared: bool) -> ListenerSpec:
-    return listener(DEVICE_SEEDS + i, shared=shared)
+    return listener(kind_of(i), DEVICE_SEEDS + _in_range(i), shared=shared)
 
 
 def held_out_listener(j: int, *, shared: bool) -> ListenerSpec:
-    return listener(HELD_OUT_SEEDS + j, shared=shared)
+    return listener(kind_of(j), HELD_OUT_SEEDS + _in_range(j), shared=shared)

@@ -14,6 +14,7 @@ import numpy as np
 import sqlite_utils
 
 from engine.features.normalize import Normalizer
+from engine.fleet.baseline import baseline_prior
 from engine.learner.context import ContextState
 from engine.learner.learner import Learner
 from engine.learner.observe import observe
@@ -27,14 +28,14 @@ def local_train(db_or_log: sqlite_utils.Database | Path, baseline: np.ndarray) -
     """The weights [shape=(42,)] after replaying every stored play from ``baseline`` [shape=(42,)].
 
     It starts from a fresh profile whose weights and pull target are the
-    baseline (covariance: the prior's), with memories rebuilt from nothing;
+    baseline (covariance: the shipped prior's, ``baseline_prior``), with memories rebuilt from nothing;
     plays of tracks no longer in the library are left out. Deterministic: the
     same log and baseline give the same weights.
     """
     db = open_db(db_or_log) if isinstance(db_or_log, Path) else db_or_log
     library = load_library(db)
     context = ContextState(Normalizer.fit(library.raw).transform(library.raw), library.artist)
-    learner = Learner(Profile.from_prior(np.asarray(baseline, dtype=np.float64)))
+    learner = Learner(Profile.from_prior(baseline_prior(baseline)))
     for _, _, obs in stored_observations(db, library.index_of()):
         if obs is not None:
             observe(context, obs, learner.learn_one)

@@ -9,6 +9,7 @@ process group, waits a bounded time, then SIGKILL. No wait here is unbounded.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -17,7 +18,9 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from engine.fleet.flower_commands import frozen, frozen_bin_dir
 from engine.fleet.privacy_env import quiet_environment
 
 LOOPBACK = "127.0.0.1"
@@ -42,9 +45,14 @@ def wait_listening(child: Child, host: str, port: int, *, timeout: float = 60.0)
     return False
 
 
+def executables_dir() -> Path:
+    """Where this installation's Flower executables are: the frozen bundle's ``bin/``, else this Python's."""
+    return frozen_bin_dir() if frozen() else Path(sys.executable).parent
+
+
 def flower_bin(name: str) -> str:
-    """A Flower executable beside this Python (the virtualenv's bin), else on PATH."""
-    here = Path(sys.executable).parent / name
+    """A Flower executable of this installation (the frozen bundle's, the virtualenv's), else on PATH."""
+    here = executables_dir() / name
     return str(here) if here.exists() else name
 
 
@@ -52,7 +60,8 @@ def child_environment(flwr_home: Path, extra: dict[str, str] | None = None) -> d
     env = dict(os.environ)
     env.update(quiet_environment())
     env["FLWR_HOME"] = str(flwr_home)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    # The SuperNode starts flower-superexec and flwr-clientapp by name: this installation's come first.
+    env["PATH"] = f"{executables_dir()}{os.pathsep}{env.get('PATH', '')}"
     env.update(extra or {})
     return env
 
@@ -97,11 +106,35 @@ def _signal_group(pid: int, sig: int) -> None:
         os.killpg(pid, sig)  # the child leads its own session: its group id is its pid
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int, prctl: Any) -> None:
+    """In the child, before exec: SIGTERM when the parent dies (Linux), and exit if it already has."""
+    prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def start(
-    name: str, argv: list[str], *, env: dict[str, str], log_path: Path, cwd: Path | None = None
+    name: str,
+    argv: list[str],
+    *,
+    env: dict[str, str],
+    log_path: Path,
+    cwd: Path | None = None,
+    die_with_parent: bool = False,
 ) -> Child:
-    """Start ``argv`` in its own session, stdout and stderr to ``log_path``."""
+    """Start ``argv`` in its own session, stdout and stderr to ``log_path``.
+
+    ``die_with_parent``: the child gets SIGTERM if this process dies, even by
+    SIGKILL (``prctl(PR_SET_PDEATHSIG)``, Linux; elsewhere the flag does nothing).
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    preexec = None
+    if die_with_parent and sys.platform.startswith("linux"):
+        parent, prctl = os.getpid(), ctypes.CDLL(None).prctl  # looked up before the fork
+        preexec = lambda: _die_with(parent, prctl)  # noqa: E731
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             argv,
@@ -111,5 +144,6 @@ def start(
             env=env,
             cwd=cwd,
             start_new_session=True,
+            preexec_fn=preexec,
         )
     return Child(name, proc, log_path)

@@ -4,7 +4,9 @@ Qt-free: the player's GUI calls ``start``/``stop``/``running``. The child runs
 in its own session with Flower's telemetry and update checks off and its own
 ``FLWR_HOME``; it takes part only in SecAgg+ rounds (``require-secagg=true``).
 A crash of the SuperNode is noticed (``running`` is False, ``problem`` says
-why) and never raises into the caller.
+why, ``log_tail`` shows its last words) and never raises into the caller.
+The child also gets SIGTERM if the player dies without stopping it (killed,
+crashed): ``processes.start(..., die_with_parent=True)``.
 
 App code: Flower 1.42's ``--trusted-entities`` accepts only FABs that the
 SuperLink fetched from Flower Hub (``valid_license`` is set nowhere else, see
@@ -40,6 +42,8 @@ class SuperNodeSupervisor:
         """Start the SuperNode (if not running); its process id."""
         if self.child is not None and self.child.running():
             return self.child.pid
+        if self.child is not None:
+            self.child.stop()  # a crashed one: its own children (ClientApp processes) may linger
         self.home.mkdir(parents=True, exist_ok=True)
         cert = Path(self.member.certificate) if self.member.certificate else None
         argv = supernode_argv(
@@ -53,12 +57,29 @@ class SuperNodeSupervisor:
         )
         try:
             self.child = start("supernode", argv, env=child_environment(self.home / "flwr"),
-                               log_path=self.home / "supernode.log")  # fmt: skip
+                               log_path=self.log_path, die_with_parent=True)  # fmt: skip
         except OSError as exc:
             self.problem = f"the SuperNode could not start: {exc}"
             raise
         self.problem = None
         return self.child.pid
+
+    @property
+    def log_path(self) -> Path:
+        """The SuperNode's stdout and stderr (appended to by every start)."""
+        return self.home / "supernode.log"
+
+    @property
+    def pid(self) -> int | None:
+        """The running (or last started, until ``stop``) SuperNode's process id."""
+        return None if self.child is None else self.child.pid
+
+    def log_tail(self, chars: int = 2000) -> str:
+        """The end of the SuperNode's log ("" before any start)."""
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
 
     def running(self) -> bool:
         if self.child is None:

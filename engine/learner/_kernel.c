@@ -49,11 +49,12 @@ static void times_covariance(const double *cov, const double *a, const double *b
 
 /* The event joins the posterior, S' = S - k u u^T (Sherman-Morrison), then the posterior forgets
  * a share towards the prior's covariance P: S'' = (1 - forget) S' + forget P. */
-static void absorb_and_forget(double *cov, const double *u, double k, double forget, const double *pcov) {
+static void absorb_and_forget(double *restrict cov, const double *restrict u, double k, double forget,
+                              const double *restrict pcov) {
     const double keep = 1.0 - forget;
     for (int i = 0; i < NP; i++) {
-        double *row = cov + i * NP;
-        const double *prow = pcov + i * NP;
+        double *restrict row = cov + i * NP;
+        const double *restrict prow = pcov + i * NP;
         const double ui = u[i];
         /* k (u_i u_j), not (k u_i) u_j: the product must not depend on the order, so S stays symmetric */
         for (int j = 0; j < NP; j++) row[j] = keep * (row[j] - k * (ui * u[j])) + forget * prow[j];
@@ -78,6 +79,13 @@ static PyObject *step(PyObject *self, PyObject *args) {
         if (get_buf(objs[got], bufs[got], sizes[got], writable[got], names[got]) < 0) break;
     if (got < 8) {
         for (int i = 0; i < got; i++) PyBuffer_Release(bufs[i]);
+        return NULL;
+    }
+    /* absorb_and_forget reads pcov while it writes cov (restrict): they must not overlap */
+    const char *c0 = bcov.buf, *p0 = bpcov.buf;
+    if (c0 < p0 + bpcov.len && p0 < c0 + bcov.len) {
+        for (int i = 0; i < 8; i++) PyBuffer_Release(bufs[i]);
+        PyErr_SetString(PyExc_ValueError, "covariance and prior_covariance must be different arrays");
         return NULL;
     }
     double *w = bw.buf, *cov = bcov.buf, *vel = bvel.buf;

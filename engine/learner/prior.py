@@ -45,6 +45,7 @@ FORMAT_VERSION = 1
 MAX_FILE_BYTES = 4 * 2**20  # a prior is about 30 KB of JSON plus its provenance
 MIN_VARIANCE = 1e-6  # a prior this sure of a weight would freeze it
 MAX_ORIGIN_TEXT = 1000  # a profile keeps at most this much of each provenance string
+MAX_ORIGIN_INT = 2**53  # and integers that JSON readers keep exact
 SHIPPED = "prior.json"
 NAMES = {"distilled": SHIPPED, "hand": "prior-hand.json"}
 _UPPER = np.triu_indices(N_PARAMS)
@@ -120,24 +121,30 @@ def load_prior(which: str | Path = "shipped") -> Prior:
     return Prior.read(prior_path(which))
 
 
-ORIGIN_KEYS = ("made_by", "command")  # the provenance a profile keeps of the prior it started from
+# The provenance a profile keeps of its prior (the last three: a fleet baseline's, engine.fleet.adopt).
+ORIGIN_KEYS = ("made_by", "command", "fleet", "round", "baseline_version")
 
 
-def origin_of(prior: Prior) -> dict[str, str]:
+def origin_of(prior: Prior) -> dict[str, str | int]:
     """What a profile remembers of the prior it started from: its name and a short summary.
 
     ``sha256`` is of the prior's canonical text (``Prior.dumps``, the bytes
     ``write`` writes), so two profiles from the same prior file say so;
-    ``made_by`` and ``command`` are copied from the provenance when it has them.
+    ``made_by`` and ``command`` (and a fleet prior's ``fleet``, ``round`` and
+    ``baseline_version``)
+    are copied from the provenance when it has them, strings cut to
+    MAX_ORIGIN_TEXT characters.
 
     >>> sorted(origin_of(load_prior("hand")))
     ['made_by', 'name', 'sha256']
     """
-    out = {"name": prior.name}
+    out: dict[str, str | int] = {"name": prior.name}
     for key in ORIGIN_KEYS:
         value = prior.provenance.get(key)
         if isinstance(value, str):
             out[key] = value[:MAX_ORIGIN_TEXT]
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_ORIGIN_INT:
+            out[key] = value
     out["sha256"] = hashlib.sha256(prior.dumps().encode()).hexdigest()
     return out
 

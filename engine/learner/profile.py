@@ -326,7 +326,11 @@ def _origin(value: Any) -> dict[str, Any]:
         raise ProfileError(f"{name}: more than {MAX_ORIGIN_KEYS} keys")
     for key, v in value.items():
         scalar = v is None or isinstance(v, str | int | float)
-        if not scalar or (isinstance(v, float) and not np.isfinite(v)):
+        if (
+            not scalar
+            or (isinstance(v, float) and not np.isfinite(v))
+            or (isinstance(v, int) and abs(v) >= prior_file.MAX_ORIGIN_INT)
+        ):
             raise ProfileError(f"{name}.{key}: expected a string, a finite number, true/false or null")
         if isinstance(v, str) and len(v) > prior_file.MAX_ORIGIN_TEXT:
             raise ProfileError(f"{name}.{key}: longer than {prior_file.MAX_ORIGIN_TEXT} characters")

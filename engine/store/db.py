@@ -139,8 +139,36 @@ def _refuse_a_foreign_database(db: sqlite_utils.Database | sqlite3.Connection) -
         )
 
 
+_COMMIT_LATER: dict[int, sqlite3.Connection] = {}  # by id: connections whose open transaction waits to commit
+
+
+def commit_pending(conn: sqlite3.Connection) -> bool:
+    """Commit the transaction ``transaction(conn, commit_later=True)`` left open; whether there was one.
+
+    Every other ``transaction`` on the connection calls this first, so the
+    writes keep their order; a COMMIT that fails is rolled back and raised.
+    """
+    if _COMMIT_LATER.pop(id(conn), None) is None:
+        return False
+    if conn.in_transaction:  # not committed meanwhile by a ``with conn:`` of someone else
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return True
+
+
+def commit_waits(conn: sqlite3.Connection) -> bool:
+    """Whether a transaction left open by ``transaction(conn, commit_later=True)`` waits to commit."""
+    return id(conn) in _COMMIT_LATER and conn.in_transaction
+
+
 @contextmanager
-def transaction(conn: sqlite3.Connection, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+def transaction(
+    conn: sqlite3.Connection, *, durable: bool = True, commit_later: bool = False
+) -> Iterator[sqlite3.Connection]:
     """One explicit write transaction: committed whole, or rolled back whole.
 
     Unlike ``with conn:``, a COMMIT that fails (interrupted, disk full) is rolled
@@ -154,12 +182,28 @@ def transaction(conn: sqlite3.Connection, *, durable: bool = True) -> Iterator[s
     being killed, and only a power cut may take it back. For writes that are
     replaced within seconds anyway (the heartbeat), so that they do not wait
     for an fsync on the GUI thread.
+
+    ``commit_later=True`` leaves the transaction open (holding the write lock)
+    for :func:`commit_pending`, which the next transaction on the connection
+    calls first if no one called it before: the player commits a play once
+    the window has redrawn the skip. Until then a kill takes the whole
+    transaction back, and other connections do not see it. A write that need
+    not be durable (``durable=False``) rides along in that open transaction
+    instead of committing it early: the player's heartbeat of the next song
+    does not make the skip wait for the disk.
     """
+    if not durable and commit_waits(conn):
+        yield conn  # committed with the waiting transaction (a failed statement is undone by SQLite)
+        return
+    commit_pending(conn)
     if not durable:
         conn.execute("PRAGMA synchronous = NORMAL")
     try:
         conn.execute("BEGIN IMMEDIATE")  # inside the try: a BEGIN can fail after it began
         yield conn
+        if commit_later:
+            _COMMIT_LATER[id(conn)] = conn
+            return
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

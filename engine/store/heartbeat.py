@@ -1,15 +1,17 @@
 """The play in progress: saved every few seconds, recovered as ``interrupted`` after a kill.
 
-The player calls :func:`beat` while a song plays and :func:`clear` when the
-play ends normally (in the same transaction as the play itself would be
-better, but the play is committed first and a stale beat is harmless: a beat
-whose play was stored is recognised and dropped). At start-up
+The player calls :func:`beat` while a song plays; the play's own record
+drops its beat in the transaction that stores it (:func:`clear_in`, from
+``ListeningSession.record``), and :func:`clear` drops a beat with no play to
+store. A stale beat is harmless anyway: a beat whose play was stored is
+recognised and dropped. At start-up
 :func:`recover` turns every beat left behind into a stored play that ended
 ``interrupted``: it is kept, and it trains nothing (``docs/events.md``).
 """
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import asdict, replace
 
@@ -39,7 +41,12 @@ def beat(db: sqlite_utils.Database, play: PlayRecord) -> None:
 def clear(db: sqlite_utils.Database, session_id: str) -> None:
     # Not durable either: a beat that comes back after a power cut is one of a stored play (dropped).
     with transaction(db.conn, durable=False):
-        db.conn.execute("DELETE FROM heartbeat WHERE session_id = ?", (session_id,))
+        clear_in(db.conn, session_id)
+
+
+def clear_in(conn: sqlite3.Connection, session_id: str) -> None:
+    """Drop the session's beat inside the caller's open transaction (the one storing its play)."""
+    conn.execute("DELETE FROM heartbeat WHERE session_id = ?", (session_id,))
 
 
 def recover(db: sqlite_utils.Database) -> list[int]:

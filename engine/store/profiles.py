@@ -9,6 +9,7 @@ overwritten and never silently used.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass, field, replace
 
@@ -30,19 +31,23 @@ class Loaded:
 
 def save_profile(db: sqlite_utils.Database, profile: Profile, reason: str = "update") -> int:
     """Append a snapshot and prune old routine ones, in one committed transaction."""
-    text = profile.dumps()
     with transaction(db.conn):
-        cur = db.conn.execute(
-            "INSERT INTO profile_snapshots (created_at, reason, steps, mode, profile, checksum)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (time.time(), reason, profile.steps, profile.mode, text, checksum(text)),
+        return save_profile_in(db.conn, profile, reason)
+
+
+def save_profile_in(conn: sqlite3.Connection, profile: Profile, reason: str = "update") -> int:
+    """Append a snapshot (and prune old routine ones) inside the caller's open transaction."""
+    text = profile.dumps()
+    cur = conn.execute(
+        "INSERT INTO profile_snapshots (created_at, reason, steps, mode, profile, checksum)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (time.time(), reason, profile.steps, profile.mode, text, checksum(text)),
+    )
+    new_id = int(cur.lastrowid or 0)
+    if new_id % 50 == 0:
+        conn.execute(
+            "DELETE FROM profile_snapshots WHERE reason = 'update' AND id <= ?", (new_id - KEEP_UPDATES,)
         )
-        new_id = int(cur.lastrowid or 0)
-        if new_id % 50 == 0:
-            db.conn.execute(
-                "DELETE FROM profile_snapshots WHERE reason = 'update' AND id <= ?",
-                (new_id - KEEP_UPDATES,),
-            )
     return new_id
 
 
@@ -109,6 +114,8 @@ def undone_what(reason: str) -> str:
         return "the last update"
     if reason.startswith("mode:"):
         return f"the switch to {reason.removeprefix('mode:')} mode"
+    if reason == "fleet-baseline":
+        return "the fleet's baseline as the prior"
     return f"the {reason}"
 
 

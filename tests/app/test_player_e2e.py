@@ -206,6 +206,8 @@ def test_the_plays_command_lists_what_the_window_stored(qtbot: object, player: P
     c = player.controller
     play_for(qtbot, c, 1000)
     c.next()
+    assert c.session.commit_waits, "the skip's commit waits for the window's redraw"
+    qtbot.waitUntil(lambda: not c.session.commit_waits, timeout=WAIT_MS)  # type: ignore[attr-defined]
     out = subprocess.run(
         [sys.executable, "-m", "app.launcher", "plays", "--db", str(db_path), "--json"],
         capture_output=True, text=True, cwd=ROOT, check=True,

@@ -35,3 +35,22 @@ def test_the_window_starts_without_the_analysis_stack_or_libsndfile(db_path: Pat
     )  # fmt: skip
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_faster_pyside_import_test_gives_pysides_answers() -> None:
+    import shibokensupport.feature as feature  # type: ignore[import-not-found]
+
+    import app.audio
+    import engine.listening
+    from app import pyside_import_hook
+
+    original = feature._mod_uses_pyside
+    try:
+        assert pyside_import_hook.speed_up(), "PySide's own test was in place"
+        faster = feature._mod_uses_pyside
+        assert not pyside_import_hook.speed_up(), "installed once"
+        for module in (app.audio, engine.listening, os, sys):
+            assert faster(module) == original(module), module.__name__
+        assert faster(app.audio) and not faster(engine.listening)
+    finally:
+        feature._mod_uses_pyside = original

@@ -42,10 +42,31 @@ def test_a_beat_whose_play_was_already_stored_is_only_dropped(db: sqlite_utils.D
     ids = fill_library(db, 3)
     session = ListeningSession(db, rng=np.random.default_rng(0))
     play = _play(ids[0])
-    heartbeat.beat(db, play)
-    session.record(play)  # stored, then the player died before clearing the beat
+    session.record(play)
+    heartbeat.beat(db, play)  # a beat of the stored play left behind (an older player cleared it later)
     assert heartbeat.recover(db) == []
     assert len(list_plays(db)) == 1
+
+
+def test_a_labelled_play_its_snapshot_and_the_end_of_its_beat_are_one_commit(
+    db: sqlite_utils.Database,
+) -> None:
+    ids = fill_library(db, 4)
+    session = ListeningSession(db, rng=np.random.default_rng(0))
+    play = _play(ids[1])
+    heartbeat.beat(db, play)
+    snapshots = snapshot_count(db)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        report = session.record(play)
+    finally:
+        db.conn.set_trace_callback(None)
+    assert report.updates, "a skip trains the learner"
+    assert [s for s in statements if s in ("BEGIN IMMEDIATE", "COMMIT")] == ["BEGIN IMMEDIATE", "COMMIT"]
+    assert len(list_plays(db)) == 1 and snapshot_count(db) == snapshots + 1
+    assert db.execute("SELECT count(*) FROM heartbeat").fetchone()[0] == 0
+    assert ListeningSession(db).recovered == [], "nothing is left to recover"
 
 
 def test_clear_removes_only_this_sessions_beat(db: sqlite_utils.Database) -> None:

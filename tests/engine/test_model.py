@@ -101,6 +101,11 @@ def test_kernel_rejects_wrong_shapes() -> None:
             p.weights, np.zeros(10), p.covariance, p.velocity, p.prior, p.prior_covariance, cfg.lr,
             cfg.bound, 1.0, 0.0, 2.0, 0.0, 0.0, True,
         )  # fmt: skip
+    with pytest.raises(ValueError, match="must be different arrays"):
+        learner_module._kernel.step(
+            p.weights, np.zeros(26), p.covariance, p.velocity, p.prior, p.covariance, cfg.lr,
+            cfg.bound, 1.0, 0.0, 2.0, 0.0, 0.0, True,
+        )  # fmt: skip
     with pytest.raises(ValueError, match="prior_covariance: expected 1764"):
         learner_module._kernel.step(
             p.weights, np.zeros(26), p.covariance, p.velocity, p.prior, np.eye(3), cfg.lr,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import sqlite_utils
 
 from engine.learner import inputs as col
@@ -110,11 +109,6 @@ def test_the_learner_sees_the_inputs_from_before_the_play() -> None:
     assert first == 0.0 < second, "song affinity: nothing known at first, then the play counted"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine/fleet/local_train.py replays from the prior's mean with covariance I; the shipped "
-    "(distilled) prior has its own covariance, so the replay must take the profile's prior_covariance",
-)
 def test_the_fleets_local_training_learns_what_the_player_learned(db: sqlite_utils.Database) -> None:
     """From the same prior, a device's replay for the fleet ends at the player's own weights."""
     from engine.fleet.local_train import local_train

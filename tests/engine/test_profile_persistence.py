@@ -373,6 +373,33 @@ def test_session_export_import_and_a_bad_import_changes_nothing(
     np.testing.assert_array_equal(session.learner.weights, exported.weights)
 
 
+def test_a_reset_goes_back_to_the_shipped_prior_and_show_says_which(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from engine.cli.main import main
+
+    path = tmp_path / "lib.db"
+    db = open_db(path)
+    ids = fill_library(db, 50)
+    session = ListeningSession(db, rng=np.random.default_rng(0))
+    spread = Prior(load_prior() * 0.5, np.eye(42) * 0.25, "elsewhere", {"made_by": "a test"})
+    session.learner.profile = Profile.from_prior(spread)
+    session.record(PlayRecord(ids[0], "s", 1_767_600_000.0, 9.0, 2_000, 2_000, 200_000, "skip"))
+    assert load_profile(db).profile.origin["name"] == "elsewhere"  # type: ignore[union-attr]
+    session.reset()
+    shipped = load_prior_file("shipped")
+    reset = load_profile(db).profile  # type: ignore[union-attr]
+    assert reset.origin == origin_of(shipped) and reset.steps == 0
+    np.testing.assert_array_equal(reset.prior, shipped.mean)
+    np.testing.assert_array_equal(reset.prior_covariance, shipped.covariance)
+    db.close()
+    assert main(["profile", "show", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"started from the prior {shipped.name!r} (" in out and origin_of(shipped)["sha256"][:12] in out
+    assert main(["profile", "show", "--db", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["prior_origin"] == origin_of(shipped)
+
+
 def test_undo_through_the_session(db: sqlite_utils.Database) -> None:
     ids = fill_library(db, 50)
     session = ListeningSession(db, rng=np.random.default_rng(0))

@@ -13,7 +13,7 @@ import sqlite_utils
 
 from engine.features.names import FEATURE_NAMES
 from engine.listening import ListeningSession
-from engine.store import SchemaError, open_db
+from engine.store import SchemaError, heartbeat, open_db
 from engine.store.db import apply_migrations, schema_version
 from engine.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from engine.store.plays import PlayRecord, list_plays, resume_point
@@ -108,7 +108,34 @@ def test_plays_keep_every_field_and_invalid_ones_are_refused(db: sqlite_utils.Da
         session.record(PlayRecord(ids[1], "s", 1.0, 2.0, 0, 0, 1000, "paused"))
 
 
-def test_a_play_is_committed_before_the_learner_runs(db: sqlite_utils.Database, tmp_path: Path) -> None:
+def test_a_commit_left_for_later_comes_before_the_next_durable_write_and_a_beat_rides_along(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    ids = fill_library(db, 5)
+    session = ListeningSession(db, rng=np.random.default_rng(0))
+    other = sqlite3.connect(tmp_path / "test.db")  # what another process sees
+    plays = "SELECT count(*) FROM plays"
+    beats = "SELECT count(*) FROM heartbeat"
+    session.record(
+        PlayRecord(ids[0], "s", 1_767_600_000.0, 9.0, 2_000, 2_000, 200_000, "skip"), commit_later=True
+    )
+    assert session.commit_waits and other.execute(plays).fetchone()[0] == 0
+    assert len(list_plays(db)) == 1, "the player's own connection sees it at once"
+    heartbeat.beat(db, PlayRecord(ids[1], "s", 1_767_600_002.0, 9.0, 0, 0, 200_000, "skip"))  # the next song
+    assert session.commit_waits, "a beat does not force the fsync early"
+    assert (other.execute(plays).fetchone()[0], other.execute(beats).fetchone()[0]) == (0, 0)
+    assert session.commit_pending() and not session.commit_waits
+    assert (other.execute(plays).fetchone()[0], other.execute(beats).fetchone()[0]) == (1, 1)
+    assert not session.commit_pending(), "nothing left"
+    session.record(
+        PlayRecord(ids[1], "s", 1_767_600_002.0, 9.0, 1_000, 1_000, 200_000, "skip"), commit_later=True
+    )
+    session.record(PlayRecord(ids[2], "s", 1_767_600_004.0, 9.0, 1_000, 1_000, 200_000, "skip"))
+    assert not session.commit_waits and other.execute(plays).fetchone()[0] == 3, "committed in order"
+    other.close()
+
+
+def test_a_play_is_committed_even_when_the_learner_fails(db: sqlite_utils.Database, tmp_path: Path) -> None:
     ids = fill_library(db, 20)
     session = ListeningSession(db, rng=np.random.default_rng(0))
 

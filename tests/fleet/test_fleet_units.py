@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.fleet.adopt import adopt_baseline, baseline_path, fleet_prior
+from engine.cli.main import main as cli_main
+from engine.fleet.adopt import adopt_baseline, baseline_path, fleet_prior, fleet_prior_path
 from engine.fleet.baseline import Baseline, BaselineError, check_weights, labels_digest
 from engine.fleet.client_app import DeviceClient
 from engine.fleet.config_keys import CLIP, DP_MODE, EPSILON, LABELS, ROUND, SEND
@@ -20,7 +21,10 @@ from engine.fleet.privacy import epsilons, noise_for_budget
 from engine.fleet.sim_devices import make_device
 from engine.fleet.update import UpdateError, check_mean, check_update, clip_update
 from engine.learner.params import bounds
+from engine.learner.prior import load_prior as load_prior_file
+from engine.learner.prior import origin_of
 from engine.learner.profile import load_prior
+from engine.listening import ListeningSession
 from engine.store import open_db
 from engine.store.profiles import load_profile, snapshot_count
 
@@ -100,13 +104,60 @@ def test_an_adopted_baseline_becomes_the_prior_and_the_weights_stay(device: Path
     db = open_db(copy)
     before = load_profile(db).profile  # type: ignore[union-attr]
     new = np.clip(load_prior() + 0.25, -bounds(), bounds())
-    adopt_baseline(db, Baseline(new, 3, "test"), db_path=copy)
+    adopt_baseline(db, Baseline(new, 3, "test", {"mode": "central"}), db_path=copy)
     after = load_profile(db).profile  # type: ignore[union-attr]
     assert np.array_equal(after.weights, before.weights) and np.array_equal(after.prior, new)
-    assert np.array_equal(fleet_prior(copy), new)  # type: ignore[arg-type]
+    assert np.array_equal(after.covariance, before.covariance), "the personal posterior stays"
+    assert np.array_equal(after.prior_covariance, before.prior_covariance)
+    assert after.origin["name"] == "fleet" and after.origin["fleet"] == "test" and after.origin["round"] == 3
+    prior = fleet_prior(copy)
+    assert prior is not None and prior.name == "fleet" and np.array_equal(prior.mean, new)
+    assert np.array_equal(prior.covariance, before.prior_covariance)
+    version = Baseline(new, 3, "test").version
+    assert prior.provenance == {
+        "fleet": "test",
+        "round": 3,
+        "privacy": {"mode": "central"},
+        "baseline_version": version,
+    }
+    assert after.origin["baseline_version"] == version
     with pytest.raises(BaselineError):
         adopt_baseline(db, Baseline(np.full(42, 7.0), 4), db_path=copy)
     assert np.array_equal(load_profile(db).profile.prior, new)  # type: ignore[union-attr]
+
+
+def test_a_reset_after_adoption_goes_back_to_the_fleet_prior(
+    device: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(device.read_bytes())
+    db = open_db(copy)
+    new = np.clip(load_prior() - 0.5, -bounds(), bounds())
+    adopt_baseline(db, Baseline(new, 5, "test"), db_path=copy)
+    session = ListeningSession(db, rng=np.random.default_rng(0))
+    session.reset()
+    reset = load_profile(db).profile  # type: ignore[union-attr]
+    assert reset.steps == 0 and reset.origin["name"] == "fleet" and reset.origin["round"] == 5
+    assert np.allclose(reset.weights, new, atol=1e-6) and np.array_equal(reset.prior, new)
+    session.db.close()
+    assert cli_main(["profile", "reset", "--db", str(copy)]) == 0
+    assert "back at the prior 'fleet'" in capsys.readouterr().out
+    assert cli_main(["profile", "show", "--db", str(copy)]) == 0
+    assert "started from the prior 'fleet' (fleet test, round 5" in capsys.readouterr().out
+    fleet_prior_path(copy).write_text("{damaged")
+    baseline_path(copy).unlink()
+    assert fleet_prior(copy) is None, "an unusable fleet prior is not used"
+    assert cli_main(["profile", "reset", "--db", str(copy)]) == 0
+    assert load_profile(open_db(copy)).profile.origin == origin_of(load_prior_file("shipped"))  # type: ignore[union-attr]
+
+
+def test_a_first_profile_starts_from_an_adopted_baseline(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    db = open_db(path)
+    new = np.clip(load_prior() + 0.5, -bounds(), bounds())
+    profile = adopt_baseline(db, Baseline(new, 1, "test"), db_path=path)
+    assert profile.steps == 0 and profile.origin["name"] == "fleet" and np.array_equal(profile.prior, new)
+    np.testing.assert_array_equal(profile.prior_covariance, load_prior_file("shipped").covariance)
 
 
 def test_clipping_and_the_servers_checks() -> None:

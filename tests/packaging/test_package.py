@@ -199,3 +199,125 @@ def test_an_up_to_date_build_is_reused(manifest: dict) -> None:
 
     assert build.up_to_date(manifest["fingerprint"]) == manifest
     assert build.up_to_date("0" * 64) is None
+
+
+def bundle_bin(root: Path) -> Path:
+    """The bundle's wrappers of Flower's listener commands (engine/fleet/flower_commands.py)."""
+    return root / "usr" / "lib" / "skipwise" / "bin"
+
+
+def test_the_deb_carries_the_supernode_and_the_commands_it_starts(deb_root: Path, tmp_path: Path) -> None:
+    from engine.fleet.flower_commands import LISTENER_COMMANDS
+
+    assert sorted(p.name for p in bundle_bin(deb_root).iterdir()) == sorted(LISTENER_COMMANDS)
+    for name in LISTENER_COMMANDS:
+        out = run_bare(bundle_bin(deb_root) / name, "--help", home=tmp_path / "home")
+        assert out.returncode == 0 and out.stdout.startswith("usage: "), out.stdout + out.stderr[-3000:]
+    version = run_bare(bundle_bin(deb_root) / "flower-supernode", "--version", home=tmp_path / "home")
+    assert version.stdout.strip() == f"Flower version: {metadata_version('flwr')}", version.stderr[-3000:]
+    # The server and the simulation are not a listener's: they stay pip extras.
+    internal = deb_root / "usr" / "lib" / "skipwise" / "_internal"
+    assert not (internal / "ray").exists()
+
+
+def metadata_version(dist: str) -> str:
+    from importlib import metadata
+
+    return metadata.version(dist)
+
+
+def test_three_bundled_supernodes_join_a_fleet_on_loopback_for_a_secagg_round(
+    deb_root: Path, tmp_path: Path
+) -> None:
+    """The listener's side from the .deb only: SuperNode, SuperExec, flwr-clientapp with Skipwise's ClientApp.
+
+    The SuperLink and ``flwr run`` are the server's, from this checkout (the fleet-server extra).
+    The SuperNodes get a bare environment: nothing but the bundle can run their ClientApp.
+    """
+    from engine.fleet.deployment import run_app, start_superlink, supernode_argv
+    from engine.fleet.device_state import read_state
+    from engine.fleet.privacy_env import quiet_environment
+    from engine.fleet.processes import free_port, start
+    from engine.fleet.settings import FleetSettings
+    from engine.fleet.sim_devices import make_devices
+    from engine.store import open_db
+    from engine.store.profiles import load_profile
+
+    dbs = make_devices(tmp_path / "devices", 3, events=80, shared=True)
+    settings = FleetSettings(rounds=1, min_devices=3, clip=1.0, noise_multiplier=1.0, dp="distributed",
+                             out_dir=str(tmp_path / "out"), stage_timeout=90.0, wait_devices=120.0,
+                             retries=1)  # fmt: skip
+    link = start_superlink(tmp_path / "superlink")
+    nodes = []
+    try:
+        for i, db in enumerate(dbs):
+            home = tmp_path / f"node-{i}"
+            home.mkdir()
+            argv = supernode_argv(link.address, db, home / "fleet-state.json", port=free_port(),
+                                  require_secagg=True)  # fmt: skip
+            env = bare_env(home, FLWR_HOME=str(home / "flwr"), **quiet_environment())
+            wrapper = bundle_bin(deb_root) / "flower-supernode"
+            nodes.append(start(f"frozen-{i}", [str(wrapper), *argv[1:]], env=env, log_path=home / "node.log"))
+        result = run_app(tmp_path / "run", link, settings, timeout=900)
+        running = [node.running() for node in nodes]
+    finally:
+        for node in nodes:
+            node.stop()
+        link.child.stop()
+    logs = "\n".join(node.log_tail(1500) for node in nodes)
+    assert result.returncode == 0 and not result.timed_out, result.log + logs
+    assert running == [True, True, True], logs
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert [(r["outcome"], r["contributed"]) for r in report["rounds_report"]] == [("completed", 3)]
+    published = report["baseline"]["weights"]
+    for i, db in enumerate(dbs):
+        state = read_state(tmp_path / f"node-{i}" / "fleet-state.json")
+        assert state.last_round == 1 and state.rounds_contributed == 1, state
+        assert load_profile(open_db(db)).profile.prior.tolist() == published  # type: ignore[union-attr]
+
+
+def test_a_bundled_supernode_runs_no_code_that_the_fleet_server_sends(deb_root: Path, tmp_path: Path) -> None:
+    """A FAB naming its own ClientApp (``evil:app``, shipped in the FAB) is refused and never imported."""
+    from engine.fleet.client_app_pin import CLIENT_APP_REF
+    from engine.fleet.deployment import start_superlink, supernode_argv, write_app, write_federation
+    from engine.fleet.privacy_env import quiet_environment
+    from engine.fleet.processes import child_environment, flower_bin, free_port, start
+    from engine.fleet.settings import FleetSettings
+    from engine.fleet.sim_devices import make_devices
+
+    (db,) = make_devices(tmp_path / "devices", 1, events=40, shared=True)
+    settings = FleetSettings(rounds=1, min_devices=1, clip=1.0, noise_multiplier=0.0, dp="off", secagg=False,
+                             out_dir=str(tmp_path / "out"), stage_timeout=60.0, wait_devices=120.0,
+                             retries=0)  # fmt: skip
+    app = write_app(tmp_path / "run", settings)
+    marker = tmp_path / "the-servers-code-ran"
+    pyproject = (app / "pyproject.toml").read_text()
+    assert f'clientapp = "{CLIENT_APP_REF}"' in pyproject
+    (app / "pyproject.toml").write_text(pyproject.replace(CLIENT_APP_REF, "evil:app"))
+    (app / "evil.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\nfrom engine.fleet.client_app import app as honest\n"
+        "app = honest\n"
+    )
+    home = tmp_path / "node"
+    home.mkdir()
+    link = start_superlink(tmp_path / "superlink")
+    node = run = None
+    try:
+        argv = supernode_argv(link.address, db, home / "fleet-state.json", port=free_port())
+        env = bare_env(home, FLWR_HOME=str(home / "flwr"), **quiet_environment())
+        node = start("frozen", [str(bundle_bin(deb_root) / "flower-supernode"), *argv[1:]], env=env,
+                     log_path=home / "node.log")  # fmt: skip
+        write_federation(tmp_path / "flwr-cli", link)
+        run = start("flwr-run", [flower_bin("flwr"), "run", str(app), "fleet", "--stream"],
+                    env=child_environment(tmp_path / "flwr-cli"), log_path=tmp_path / "flwr-run.log",
+                    cwd=tmp_path / "run")  # fmt: skip
+        run.proc.wait(timeout=600)
+        alive = node.running()
+    finally:
+        for child in (run, node, link.child):
+            if child is not None:
+                child.stop()
+    log = node.log_tail(20_000)
+    assert alive, log
+    assert "this player runs only its own ClientApp" in log and "'evil:app'" in log, log
+    assert not marker.exists(), "the bundled SuperNode imported code the server sent"
