@@ -82,7 +82,7 @@ def test_simulate_reports_captured_and_the_cold_start_of_every_strategy(
 def test_bench_listeners_reports_captured_per_listener_and_kind(monkeypatch: pytest.MonkeyPatch) -> None:
     made = {**HAND_MADE, "learner_int8": HAND_MADE["learner"], "river": HAND_MADE["shuffle"]}
     monkeypatch.setattr(
-        bench, "run_one", lambda library, spec, name, *, events, seed: _log(*made[name][seed])
+        bench, "run_one", lambda library, spec, name, *, events, seed, prior: _log(*made[name][seed])
     )
     doc = bench.bench_listeners(songs=20, events=EVENTS, seeds=3, untuned=0, checkpoints=[150])
     row = next(r for r in doc["listeners"] if r["listener"] == "loyal")
