@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from engine.fleet.listeners import DEVICE_SEEDS, device_listener
 from engine.listening import ListeningSession
 from engine.sim.drive import drive
@@ -30,7 +32,7 @@ def make_device(
     db = open_db(path)
     db.conn.execute("PRAGMA synchronous=OFF")  # a simulated device: speed over power-cut safety
     fill_synthetic(db, songs, seed=DEVICE_SEEDS + i)
-    session = ListeningSession(db)
+    session = ListeningSession(db, rng=np.random.default_rng([DEVICE_SEEDS + i, 1]))  # same device, same log
     drive(session, device_listener(i, shared=shared), events, seed=DEVICE_SEEDS + i)
     db.conn.close()
     return path

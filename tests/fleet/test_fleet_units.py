@@ -36,6 +36,13 @@ def device(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_device(tmp_path_factory.mktemp("device"), 0, events=120, shared=True)
 
 
+def test_a_simulated_device_plays_the_same_log_every_time(device: Path, tmp_path: Path) -> None:
+    again = make_device(tmp_path, 0, events=120, shared=True)
+    rows = "SELECT track_id, ended, listened_ms FROM plays ORDER BY id"
+    first, second = open_db(device).execute(rows).fetchall(), open_db(again).execute(rows).fetchall()
+    assert len(first) == 120 and first == second
+
+
 def test_local_training_replays_the_log_from_the_baseline_and_leaves_the_profile_alone(device: Path) -> None:
     db = open_db(device)
     snapshots, profile = snapshot_count(db), load_profile(db).profile  # type: ignore[union-attr]
