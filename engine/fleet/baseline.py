@@ -23,6 +23,7 @@ from engine.atomic import write_text_atomic
 from engine.learner.params import LABELS, N_PARAMS, bounds
 from engine.learner.prior import Prior
 from engine.learner.profile import shipped_prior
+from engine.small_file import read_small_text
 
 FORMAT = "skipwise-fleet-baseline"
 FORMAT_VERSION = 1
@@ -121,16 +122,10 @@ class Baseline:
 
     @classmethod
     def read(cls, path: Path) -> Baseline:
+        text = read_small_text(path, MAX_FILE_BYTES, "baseline", BaselineError)
         try:
-            with open(path, "rb") as f:
-                raw = f.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise BaselineError(f"cannot read {path}: {exc.strerror or exc}") from None
-        if len(raw) > MAX_FILE_BYTES:
-            raise BaselineError(f"{path} is larger than any baseline")
-        try:
-            return cls.from_json(json.loads(raw.decode("utf-8")))
-        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            return cls.from_json(json.loads(text))
+        except (ValueError, RecursionError) as exc:
             if isinstance(exc, BaselineError):
                 raise
             raise BaselineError(f"{path} is not a valid baseline: {exc}") from None

@@ -39,6 +39,7 @@ import numpy as np
 from engine.atomic import write_text_atomic
 from engine.learner.params import LABELS, N_PARAMS, bounds
 from engine.paths import assets_dir
+from engine.small_file import read_small_text
 
 FORMAT = "skipwise-prior"
 FORMAT_VERSION = 1
@@ -93,16 +94,10 @@ class Prior:
     @classmethod
     def read(cls, path: Path) -> Prior:
         """A prior file, validated; a damaged one raises PriorError with the reason."""
+        text = read_small_text(path, MAX_FILE_BYTES, "prior", PriorError)
         try:
-            with open(path, "rb") as f:
-                raw = f.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise PriorError(f"cannot read the prior {path}: {exc.strerror or exc}") from None
-        if len(raw) > MAX_FILE_BYTES:
-            raise PriorError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB: not a prior")
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
             raise PriorError(f"the prior {path} is not valid JSON: {exc}") from None
         return replace(cls.from_json(data, source=str(path)), path=Path(path))
 

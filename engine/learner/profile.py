@@ -20,6 +20,7 @@ from engine.learner import int8
 from engine.learner import prior as prior_file
 from engine.learner.optimizer import PRIOR_VARIANCE, prior_covariance
 from engine.learner.params import LABELS, N_GROUPS, N_PARAMS, SCORING, bounds
+from engine.small_file import read_small_text
 
 FORMAT = "skipwise-profile"
 FORMAT_VERSION = 4
@@ -157,18 +158,7 @@ class Profile:
     @classmethod
     def read(cls, path: Path) -> Profile:
         """A profile file, validated; a file far larger than any profile is refused unread."""
-        try:
-            with open(path, "rb") as f:
-                data = f.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise ProfileError(f"cannot read {path}: {exc.strerror or exc}") from None
-        if len(data) > MAX_FILE_BYTES:
-            raise ProfileError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB: not a profile")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ProfileError(f"{path} is not UTF-8 text") from None
-        return cls.loads(text)
+        return cls.loads(read_small_text(path, MAX_FILE_BYTES, "profile", ProfileError))
 
     @classmethod
     def loads(cls, text: str) -> Profile:
