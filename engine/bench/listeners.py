@@ -40,7 +40,8 @@ from engine.sim.strategies import STRATEGIES
 # its development seeds; 13000-13031 of every kind its verdict, run once at the end. Whoever
 # tunes next should measure on seeds from 14000 to 19999; populations for a prior from 100000 on.
 # Issue 14 (docs/notebook-distill.md): 300000-304999 the distillation population; 310000 on the
-# held-out listeners of bench prior (310000-310009 development, 310100-310109 its verdict).
+# held-out listeners of bench prior (310000-310029 development; verdicts 310100-310109,
+# 310200-310229, 310300-310329).
 UNTUNED_SEED = 10000
 VERDICT_SEED = 13000  # default first seed of the generated listeners of every kind
 SHUFFLE_RATIO_TARGET = 0.6  # the retired target of issue 2, still counted in target_counts

@@ -27,6 +27,7 @@ import numpy as np
 
 from engine.distill import covariance as cov_rules
 from engine.distill.covariance import population_covariance
+from engine.distill.hedge import HAND_GROUPS, HAND_SHARE, hedge
 from engine.distill.pooled_log import CONTEXT, PooledLog
 from engine.distill.population import (
     LIBRARY_SEED,
@@ -173,7 +174,13 @@ def distill(
         "metrics": metrics,
         "assumptions": "docs/distill.md, 'What the prior assumes about people'",
     }
-    prior = Prior(np.round(student_soft.weights, DECIMALS), covariance, "distilled", provenance)
+    provenance["hedge"] = {
+        "mean": f"the {' and '.join(HAND_GROUPS)} groups keep the hand-set prior's values",
+        "covariance": f"{1 - HAND_SHARE:g} x the population's + {HAND_SHARE:g} x the hand-set prior's",
+        "why": "docs/distill.md, 'The hedge'",
+    }
+    mean, covariance = hedge(np.round(student_soft.weights, DECIMALS), covariance, hand)
+    prior = Prior(mean, covariance, "distilled", provenance)
     report = {
         "teacher_kind": teacher,
         "teacher_parameters": teachers[0].parameters,

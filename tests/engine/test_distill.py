@@ -140,3 +140,20 @@ def test_the_shipped_prior_is_the_distilled_one_and_says_how_to_make_it_again() 
     assert shipped.name == "distilled" and shipped.provenance["command"] == SHIPPED_COMMAND
     assert shipped.provenance["teacher"]["parameters"] > 1000
     assert not np.allclose(shipped.mean, load_prior("hand").mean)
+
+
+def test_the_hedge_keeps_the_hand_set_behaviour_and_half_its_covariance() -> None:
+    from engine.distill.hedge import HAND_GROUPS, HAND_SHARE, hedge
+    from engine.learner.params import GROUP_BY_KEY
+
+    hand = load_prior("hand")
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(42, 42)) * 0.05
+    population = a @ a.T + np.eye(42) * 0.1
+    mean, cov = hedge(rng.uniform(-1, 1, 42), population, hand)
+    kept = np.concatenate([np.arange(42)[GROUP_BY_KEY[k].slice] for k in HAND_GROUPS])
+    assert np.array_equal(mean[kept], hand.mean[kept])
+    assert np.allclose(cov, (1 - HAND_SHARE) * population + HAND_SHARE * hand.covariance)
+    shipped = load_prior("shipped")
+    assert np.array_equal(shipped.mean[kept], hand.mean[kept])
+    assert np.diag(shipped.covariance).min() >= HAND_SHARE * np.diag(hand.covariance).min() - 1e-9
