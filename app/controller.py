@@ -55,6 +55,9 @@ class PlayerController(QObject):
     positionChanged = Signal(int, int)  # position, duration (ms)
     seeked = Signal(int)
     queueChanged = Signal()
+    # A new song and its queue are set and told: the views draw them now, before the audio backend opens
+    # the file (QMediaPlayer.setSource can wait milliseconds on FFmpeg's thread for the song before).
+    drawNow = Signal()
     learned = Signal(object)  # EventReport of a play that trained the learner
     profileChanged = Signal(str)  # why: "undo", "reset", "mode", "import" or "fleet"
     libraryChanged = Signal()
@@ -157,9 +160,7 @@ class PlayerController(QObject):
             self._finish(Ended.PREVIOUS, back_to=step.to)
         if step.requeue is not None:
             self.session.play_next(step.requeue)  # the song that was left comes up next again
-        self._start(step.to)
-        if not step.restart:
-            self.queueChanged.emit()
+        self._start(step.to, queue_changed=not step.restart)
 
     @property
     def history(self) -> list[int]:
@@ -212,8 +213,7 @@ class PlayerController(QObject):
         if self.now is not None:
             self._finish(Ended.PICK)
         self.session.allow(track_id)
-        self._start(track_id)
-        self.queueChanged.emit()
+        self._start(track_id, queue_changed=True)
 
     def add_next(self, track_id: int) -> None:
         """Put a song at the front of the queue, pinned."""
@@ -356,20 +356,25 @@ class PlayerController(QObject):
 
     # ------------------------------------------------------------------ internals
 
-    def _start(self, track_id: int) -> None:
+    def _start(self, track_id: int, *, queue_changed: bool = False) -> None:
+        """Play ``track_id``: the views are told (``queueChanged`` too when ``queue_changed`` or the song
+        left the queue) and drawn, then the file is opened."""
         self._restored = False
         self._stopped = None
         track = self.tracks.get(track_id) or self.session.track(track_id)
         if track is None:
             self.message.emit(f"Track {track_id} is no longer in the library.")
+            if queue_changed:
+                self.queueChanged.emit()
             return
         self.tracker.start(track)
         self.rules.started(track_id)
         dropped = self.session.start(track_id)  # the song playing is never queued
         self.audio.intend_to_play()  # so that listeners of trackChanged (MPRIS) see it playing, not paused
         self.trackChanged.emit()
-        if dropped:
+        if dropped or queue_changed:
             self.queueChanged.emit()
+        self.drawNow.emit()
         if self.audio.load(track.path):
             self.audio.play()
 
@@ -379,8 +384,7 @@ class PlayerController(QObject):
             self.message.emit(self._nothing_to_play())
             self.trackChanged.emit()
             return
-        self._start(track_id)
-        self.queueChanged.emit()
+        self._start(track_id, queue_changed=True)
 
     def _nothing_to_play(self) -> str:
         if self.tracks:

@@ -10,9 +10,14 @@ the system libraries Qt needs are there, and names the one that is not.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 
 GUI_OPTIONS = ("--demo", "--db", "--no-scan", "--play")
+# The window's numpy (the re-rank after every skip) does matrix-vector products of at most a few MB:
+# one BLAS thread. Two are 1.6 x faster on an idle machine and 5 x slower when the other core is busy
+# (OpenBLAS waits for its second thread), and the player is never alone on the machine.
+WINDOW_ENV = {"OPENBLAS_NUM_THREADS": "1"}
 # engine.cli.main's subcommands
 COMMANDS = ("scan", "tracks", "plays", "simulate", "demo", "profile", "bench", "fleet", "distill")
 
@@ -51,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return self_test()
     if wants_window(argv):
+        for name, value in WINDOW_ENV.items():
+            os.environ.setdefault(name, value)  # before numpy is loaded; a user's own setting wins
         from app.pyside_import_hook import speed_up
 
         speed_up()  # PySide6 is imported (window_problem): before the hundreds of modules the window brings

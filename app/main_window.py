@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         self.queue.table.painted.connect(self._queue_painted, Qt.ConnectionType.QueuedConnection)
         controller.message.connect(self.show_message)
         controller.trackChanged.connect(self._update_title)
+        controller.drawNow.connect(self._draw_now)
         scan.progress.connect(self._scan_progress)
         scan.finished.connect(lambda _result: self.progress.hide())
         self._update_title()
@@ -290,6 +291,10 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("Keyboard shortcuts", self.show_shortcuts)
         help_menu.addAction("About Skipwise", self.about)
+
+    def _draw_now(self) -> None:
+        if self.isVisible() and not self.isMinimized() and self.queue.table.isVisible():
+            self.queue.table.draw_now()
 
     def _queue_painted(self) -> None:
         self.controller.commit_pending()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ from engine.queue.ranker import DEFAULT_EXPLORATION, Ranker, Ranking
 from engine.queue.upcoming import Entry, UpcomingQueue
 from engine.start_prior import start_prior
 from engine.store import heartbeat
-from engine.store.db import commit_pending, commit_waits, transaction
+from engine.store.db import at_commit, commit_pending, commit_waits, transaction
 from engine.store.plays import PlayRecord, ResumePoint, insert_play_in, resume_point
 from engine.store.profiles import load_profile, save_profile, save_profile_in, undo_last, undo_preview
 from engine.store.queue_pins import load_pins, save_pins
@@ -163,8 +164,8 @@ class ListeningSession:
         listener went back to (the same track for a restart); it gets the
         extra positive event. By default it is the track played before.
 
-        The play, the profile snapshot it led to and the dropping of its
-        heartbeat are one durable transaction, committed before this returns
+        The play, the profile snapshot it led to (written just before the
+        commit) and the dropping of its heartbeat are one durable transaction, committed before this returns
         unless ``commit_later``: then the commit waits for :meth:`commit_pending`
         or the next durable write on this connection, whichever comes first (the
         player redraws a skip before it waits for the disk). A crash before the
@@ -180,8 +181,8 @@ class ListeningSession:
             try:
                 if i is not None:  # None: a track added after start-up, which the model has no row for yet
                     report.updates = self._learn(i, play, label, back_to)
-                if report.updates:
-                    save_profile_in(conn, self.learner.profile)
+                if report.updates:  # serialised at the commit (0.5 ms), a copy of the profile as it is now
+                    at_commit(conn, partial(save_profile_in, profile=self.learner.profile.copy()))
             except Exception as exc:  # re-raised once the play is committed
                 failure = exc
         if failure is not None:

@@ -19,6 +19,12 @@ class QueueTable(QTableView):
         super().paintEvent(event)
         self.painted.emit()
 
+    def draw_now(self) -> None:
+        """Lay out the rows that changed and paint them at once, with whatever else of the window
+        waits to be painted, instead of two passes of the event loop later."""
+        self.executeDelayedItemsLayout()
+        self.viewport().repaint()
+
 
 class QueueView(QWidget):
     def __init__(self, controller: PlayerController, parent: QWidget | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -140,6 +140,23 @@ def _refuse_a_foreign_database(db: sqlite_utils.Database | sqlite3.Connection) -
 
 
 _COMMIT_LATER: dict[int, sqlite3.Connection] = {}  # by id: connections whose open transaction waits to commit
+_AT_COMMIT: dict[int, list[Callable[[sqlite3.Connection], object]]] = {}  # by id: work for just before it
+
+
+def at_commit(conn: sqlite3.Connection, step: Callable[[sqlite3.Connection], object]) -> None:
+    """Run ``step(conn)`` in the open transaction just before it commits.
+
+    Only inside a ``transaction``: for work that must be in the transaction
+    but need not be done before it returns, when it is committed later
+    (``commit_later``); a step that raises rolls the whole transaction back,
+    as a failed COMMIT does.
+    """
+    _AT_COMMIT.setdefault(id(conn), []).append(step)
+
+
+def _run_at_commit(conn: sqlite3.Connection) -> None:
+    for step in _AT_COMMIT.pop(id(conn), []):
+        step(conn)
 
 
 def commit_pending(conn: sqlite3.Connection) -> bool:
@@ -150,13 +167,17 @@ def commit_pending(conn: sqlite3.Connection) -> bool:
     """
     if _COMMIT_LATER.pop(id(conn), None) is None:
         return False
-    if conn.in_transaction:  # not committed meanwhile by a ``with conn:`` of someone else
-        try:
+    try:
+        if not conn.in_transaction and _AT_COMMIT.get(id(conn)):
+            conn.execute("BEGIN IMMEDIATE")  # committed meanwhile by a ``with conn:`` of someone else
+        _run_at_commit(conn)
+        if conn.in_transaction:
             conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+    except BaseException:
+        _AT_COMMIT.pop(id(conn), None)
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
     return True
 
 
@@ -190,7 +211,8 @@ def transaction(
     transaction back, and other connections do not see it. A write that need
     not be durable (``durable=False``) rides along in that open transaction
     instead of committing it early: the player's heartbeat of the next song
-    does not make the skip wait for the disk.
+    does not make the skip wait for the disk. Work registered with
+    :func:`at_commit` inside it waits too, and runs just before its COMMIT.
     """
     if not durable and commit_waits(conn):
         yield conn  # committed with the waiting transaction (a failed statement is undone by SQLite)
@@ -204,8 +226,10 @@ def transaction(
         if commit_later:
             _COMMIT_LATER[id(conn)] = conn
             return
+        _run_at_commit(conn)
         conn.execute("COMMIT")
     except BaseException:
+        _AT_COMMIT.pop(id(conn), None)
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise

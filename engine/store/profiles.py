@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import sqlite_utils
 
 from engine.learner.profile import Profile, ProfileError, checksum
-from engine.store.db import transaction
+from engine.store.db import commit_pending, transaction
 
 KEEP_UPDATES = 500  # routine per-event snapshots kept for undo; other reasons are kept for good
 
@@ -60,8 +60,10 @@ def _check(row: dict) -> Profile:
 def load_profile(db: sqlite_utils.Database) -> Loaded | None:
     """The newest snapshot that checks out, with the problems of any newer ones.
 
-    None when no snapshot exists yet.
+    None when no snapshot exists yet. A play's snapshot still waiting for its
+    commit (``transaction(commit_later=True)``) is committed first, so it is read.
     """
+    commit_pending(db.conn)
     problems: list[str] = []
     for row in db.query("SELECT * FROM profile_snapshots ORDER BY id DESC"):
         try:
@@ -96,6 +98,7 @@ def undo_preview(db: sqlite_utils.Database) -> tuple[str, Profile] | None:
 
 def _two_newest_usable(db: sqlite_utils.Database) -> list[dict]:
     """The newest two snapshots that check out (damaged ones are passed over), newest first."""
+    commit_pending(db.conn)  # a play's snapshot waiting for its commit is one of them
     usable: list[dict] = []
     for row in db.query("SELECT * FROM profile_snapshots ORDER BY id DESC"):
         try:

@@ -54,3 +54,31 @@ def test_the_faster_pyside_import_test_gives_pysides_answers() -> None:
         assert faster(app.audio) and not faster(engine.listening)
     finally:
         feature._mod_uses_pyside = original
+
+
+BLAS_THREADS = """
+import sys
+import app.gui
+from app.launcher import main
+
+def run(argv):
+    import numpy  # noqa: F401 - the BLAS the re-rank uses
+    from threadpoolctl import threadpool_info
+    print(sorted({p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}))
+    return 0
+
+app.gui.run = run  # what the window's process has once it starts
+sys.exit(main(["--db", sys.argv[1]]))
+"""
+
+
+def test_the_window_does_its_matrix_products_on_one_blas_thread(db_path: Path) -> None:
+    """The re-rank after a skip waits for a second OpenBLAS thread when the other core is busy."""
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    out = subprocess.run(
+        [sys.executable, "-c", BLAS_THREADS, str(db_path)],
+        capture_output=True, text=True, cwd=ROOT, env={**env, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=WAIT_S, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip().splitlines()[-1] == "[1]"

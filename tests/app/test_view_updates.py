@@ -149,3 +149,38 @@ def test_the_new_title_shows_at_once_and_the_cover_arrives_from_the_reading_thre
         return image.width() == 112 and image.pixelColor(56, 56).red() > 150
 
     qtbot.waitUntil(shows_red, timeout=WAIT_MS)
+
+
+def test_a_skip_paints_the_new_queue_before_the_next_file_is_opened(qtbot: Any, db_path: Path) -> None:
+    player = open_player(db_path, [], mpris=False, scan=False)
+    qtbot.addWidget(player.window)
+    try:
+        c, table = player.controller, player.window.queue.table
+        player.window.show()
+        qtbot.waitExposed(player.window)
+        play_for(qtbot, c, 300)
+        events: list[tuple[str, object]] = []
+        shown = lambda: [table.model().index(r, 2).data() for r in range(table.model().rowCount())]  # noqa: E731
+        table.painted.connect(lambda: events.append(("painted", shown())))
+        opened = c.audio.load
+
+        def load(path: str, **kwargs: Any) -> bool:
+            events.append(("opened", path))
+            return opened(path, **kwargs)
+
+        c.audio.load = load  # type: ignore[method-assign]
+        c.next()
+        kinds = [kind for kind, _ in events]
+        assert "painted" in kinds and "opened" in kinds, events
+        assert kinds.index("painted") < kinds.index("opened"), "the skip is drawn before FFmpeg is asked"
+        assert events[kinds.index("opened")][1] == c.now.track.path  # type: ignore[union-attr]
+        assert events[0][1] == [r.track.artist for r in c.queue_rows()], "it painted the new queue"
+        qtbot.waitUntil(lambda: c.is_playing(), timeout=WAIT_MS)
+
+        player.window.showMinimized()  # nothing to draw: the song is opened without a forced paint
+        events.clear()
+        c.next()
+        assert [kind for kind, _ in events][:1] == ["opened"]
+        qtbot.waitUntil(lambda: c.is_playing(), timeout=WAIT_MS)
+    finally:
+        player.close()

@@ -14,9 +14,10 @@ import sqlite_utils
 from engine.features.names import FEATURE_NAMES
 from engine.listening import ListeningSession
 from engine.store import SchemaError, heartbeat, open_db
-from engine.store.db import apply_migrations, schema_version
+from engine.store.db import apply_migrations, at_commit, commit_pending, schema_version, transaction
 from engine.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from engine.store.plays import PlayRecord, list_plays, resume_point
+from engine.store.profiles import load_profile
 from engine.store.tracks import load_library
 from tests.engine.helpers import fill_library
 
@@ -133,6 +134,53 @@ def test_a_commit_left_for_later_comes_before_the_next_durable_write_and_a_beat_
     session.record(PlayRecord(ids[2], "s", 1_767_600_004.0, 9.0, 1_000, 1_000, 200_000, "skip"))
     assert not session.commit_waits and other.execute(plays).fetchone()[0] == 3, "committed in order"
     other.close()
+
+
+def test_a_plays_profile_snapshot_is_written_at_its_commit_as_the_profile_was_then(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    ids = fill_library(db, 20)
+    session = ListeningSession(db, rng=np.random.default_rng(0))
+    other = sqlite3.connect(tmp_path / "test.db")
+    snapshots = "SELECT count(*) FROM profile_snapshots"
+    before = db.execute(snapshots).fetchone()[0]
+    report = session.record(
+        PlayRecord(ids[0], "s", 1_767_600_000.0, 9.0, 2_000, 2_000, 200_000, "skip"), commit_later=True
+    )
+    assert report.updates and session.commit_waits
+    assert db.execute(snapshots).fetchone()[0] == before, "not serialised before the window redraws"
+    learned = session.learner.profile.weights.copy()
+    session.learner.profile.weights[:] += 1.0  # what the profile does after the play is not its snapshot
+    assert session.commit_pending()
+    assert other.execute(snapshots).fetchone()[0] == before + 1
+    stored = load_profile(db)
+    assert stored is not None and np.array_equal(stored.profile.weights, learned)
+    session.learner.profile.weights[:] = learned
+    session.record(
+        PlayRecord(ids[1], "s", 1_767_600_002.0, 9.0, 2_000, 2_000, 200_000, "skip"), commit_later=True
+    )
+    assert load_profile(db).profile.steps == session.learner.profile.steps, "a reader commits it first"  # type: ignore[union-attr]
+    assert not session.commit_waits and other.execute(snapshots).fetchone()[0] == before + 2
+    other.close()
+
+
+def test_work_left_for_the_commit_that_fails_takes_the_whole_transaction_back(
+    db: sqlite_utils.Database,
+) -> None:
+    def broken(_conn: sqlite3.Connection) -> None:
+        raise OSError("disk full")
+
+    (track,) = fill_library(db, 1)
+    with transaction(db.conn, commit_later=True) as conn:
+        conn.execute("INSERT INTO heartbeat (session_id, track_id, started_at, hour, listened_ms,"
+                     " position_ms, duration_ms, seeks_forward, seeks_backward, beat_at)"
+                     " VALUES ('x', ?, 1.0, 9.0, 0, 0, 1, 0, 0, 1.0)", (track,))  # fmt: skip
+        at_commit(conn, broken)
+    with pytest.raises(OSError, match="disk full"):
+        commit_pending(db.conn)
+    assert not db.conn.in_transaction and db.execute("SELECT count(*) FROM heartbeat").fetchone()[0] == 0
+    with transaction(db.conn) as conn:  # nothing of it is left to run on the next one
+        conn.execute("DELETE FROM heartbeat")
 
 
 def test_a_play_is_committed_even_when_the_learner_fails(db: sqlite_utils.Database, tmp_path: Path) -> None:
