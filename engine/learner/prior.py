@@ -73,7 +73,7 @@ class Prior:
             "name": self.name,
             "labels": list(LABELS),
             "mean": [float(v) for v in self.mean],
-            "covariance": [[float(v) for v in self.covariance[i, i:]] for i in range(N_PARAMS)],
+            "covariance": triangle_rows(self.covariance),
             "provenance": self.provenance,
         }
 
@@ -201,23 +201,48 @@ def covariance_from_rows(rows: Any, name: str = "covariance") -> np.ndarray:
     squared (a prior wider than the box the weights live in says nothing).
     """
     limit = bounds()
-    shape_error = PriorError(f"{name}: expected the upper triangle, rows of {N_PARAMS}, ..., 1 numbers")
-    if not isinstance(rows, list) or len(rows) != N_PARAMS:
-        raise shape_error
-    flat: list[Any] = []
-    for i, row in enumerate(rows):
-        if not isinstance(row, list) or len(row) != N_PARAMS - i:
-            raise shape_error
-        flat.extend(row)
-    upper = _numbers(flat, name)
-    cov = np.zeros((N_PARAMS, N_PARAMS))
-    cov[_UPPER] = upper
-    cov = cov + np.triu(cov, 1).T
+    values = triangle_values(rows)
+    if values is None:
+        raise PriorError(f"{name}: expected the upper triangle, rows of {N_PARAMS}, ..., 1 numbers")
+    cov = from_upper(_numbers(values, name))
     variance = np.diag(cov)
     if np.any(variance < MIN_VARIANCE) or np.any(variance > limit**2):
         raise PriorError(f"{name}: a variance is outside [{MIN_VARIANCE:g}, bound squared]")
-    try:
-        np.linalg.cholesky(cov)
-    except np.linalg.LinAlgError:
-        raise PriorError(f"{name}: not positive definite") from None
+    if not positive_definite(cov):
+        raise PriorError(f"{name}: not positive definite")
     return cov
+
+
+def triangle_rows(matrix: np.ndarray) -> list[list[float]]:
+    """The upper triangle of a symmetric matrix [shape=(42, 42)] as rows of 42, 41, ..., 1 numbers."""
+    return [matrix[i, i:].tolist() for i in range(N_PARAMS)]
+
+
+def triangle_values(rows: Any) -> list[Any] | None:
+    """The values of an upper triangle stored as rows of 42, 41, ..., 1, in order; None for another shape.
+
+    The values themselves are not checked: each file format does, with its own errors.
+    """
+    if not isinstance(rows, list) or len(rows) != N_PARAMS:
+        return None
+    flat: list[Any] = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != N_PARAMS - i:
+            return None
+        flat.extend(row)
+    return flat
+
+
+def from_upper(upper: np.ndarray) -> np.ndarray:
+    """The symmetric matrix [shape=(42, 42)] whose upper triangle, row by row, is ``upper`` [shape=(903,)]."""
+    m = np.zeros((N_PARAMS, N_PARAMS))
+    m[_UPPER] = upper
+    return m + np.triu(m, 1).T
+
+
+def positive_definite(m: np.ndarray) -> bool:
+    try:
+        np.linalg.cholesky(m)
+    except np.linalg.LinAlgError:
+        return False
+    return True

@@ -35,7 +35,7 @@ MAX_ORIGIN_KEYS = 16
 MIGRATED_ORIGIN = {"name": "hand"}  # what every profile before version 4 started from
 _RECENT = LABELS.index("history: heard recently")
 V1_LABELS: tuple[str, ...] = (*LABELS[:_RECENT], "history: freshness", *LABELS[_RECENT + 1 :])
-_UPPER = np.triu_indices(N_PARAMS)  # the covariance is stored as its upper triangle, row by row
+_N_UPPER = N_PARAMS * (N_PARAMS + 1) // 2  # the covariance is stored as its upper triangle, row by row
 Mode = Literal["float32", "int8"]
 MODES: tuple[str, ...] = ("float32", "int8")
 
@@ -136,12 +136,12 @@ class Profile:
             "labels": list(LABELS),
             "weights": [float(v) for v in self.weights],
             "prior": [float(v) for v in self.prior],
-            "prior_covariance": _triangle_rows(self.prior_covariance),
+            "prior_covariance": prior_file.triangle_rows(self.prior_covariance),
             "prior_origin": dict(self.origin),
             "optimizer": {
                 "steps": int(self.steps),
                 "velocity": [float(v) for v in self.velocity],
-                "covariance": _triangle_rows(self.covariance),
+                "covariance": prior_file.triangle_rows(self.covariance),
             },
         }
         if self.mode == "int8" and self.q is not None:
@@ -300,11 +300,6 @@ def _int8_block(block: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(q_in, dtype=np.int8), scales
 
 
-def _triangle_rows(covariance: np.ndarray) -> list[list[float]]:
-    """The upper triangle of a (42, 42) matrix as 42 rows of 42, 41, ..., 1 numbers."""
-    return [covariance[i, i:].tolist() for i in range(N_PARAMS)]
-
-
 def _origin(value: Any) -> dict[str, Any]:
     """The validated ``prior_origin``: a "name" plus at most a few short scalar values."""
     name = "prior_origin"
@@ -339,28 +334,18 @@ def _covariance(rows: Any, start: np.ndarray) -> np.ndarray:
     shape_error = ProfileError(
         f"{name}: expected the upper triangle, rows of {N_PARAMS}, {N_PARAMS - 1}, ..., 1 numbers"
     )
-    if not isinstance(rows, list) or len(rows) != N_PARAMS:
-        raise shape_error
-    flat: list[Any] = []
-    for i, row in enumerate(rows):
-        if not isinstance(row, list) or len(row) != N_PARAMS - i:
-            raise shape_error
-        flat.extend(row)
-    upper = _numbers(flat)
-    if upper is None or upper.shape != (len(_UPPER[0]),):
+    values = prior_file.triangle_values(rows)
+    upper = None if values is None else _numbers(values)
+    if upper is None or upper.shape != (_N_UPPER,):
         raise shape_error
     if not np.all(np.isfinite(upper)):
         raise ProfileError(f"{name}: holds a non-finite value")
-    cov = np.zeros((N_PARAMS, N_PARAMS))
-    cov[_UPPER] = upper
-    cov = cov + np.triu(cov, 1).T
+    cov = prior_file.from_upper(upper)
     wider = np.flatnonzero(np.diag(cov) > np.diag(start) * (1 + 1e-9))
     if wider.size:
         raise ProfileError(f"{name}: a variance is larger than the prior's ({LABELS[wider[0]]})")
-    try:
-        np.linalg.cholesky(cov)
-    except np.linalg.LinAlgError:
-        raise ProfileError(f"{name}: not positive definite") from None
+    if not prior_file.positive_definite(cov):
+        raise ProfileError(f"{name}: not positive definite")
     return cov
 
 
@@ -373,7 +358,7 @@ def _from_version_3(data: dict[str, Any]) -> dict[str, Any]:
     return {
         **data,
         "version": FORMAT_VERSION,
-        "prior_covariance": _triangle_rows(prior_covariance()),
+        "prior_covariance": prior_file.triangle_rows(prior_covariance()),
         "prior_origin": dict(MIGRATED_ORIGIN),
     }
 
@@ -391,7 +376,7 @@ def _from_version_2(data: dict[str, Any]) -> dict[str, Any]:
     precision = _vector(opt.get("precision"), "optimizer.precision", positive=True)
     variance = np.minimum(1.0 / precision, PRIOR_VARIANCE)
     optimizer = {key: value for key, value in opt.items() if key != "precision"}
-    optimizer["covariance"] = _triangle_rows(np.diag(variance))
+    optimizer["covariance"] = prior_file.triangle_rows(np.diag(variance))
     return {**data, "version": 3, "optimizer": optimizer}
 
 
