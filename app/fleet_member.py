@@ -6,6 +6,9 @@ own session, telemetry and update checks off, SIGTERM if the player dies) at
 start-up and on join, and stops it by its id on leave and on quit. Flower is
 never imported in this process.
 
+Not joined, a watch on the settings folder (inotify, not a poll) notices
+``skipwise fleet join`` run from a terminal for this player's database, and
+the SuperNode starts then, as a join from the dialog does.
 A timer polls, once a second while joined, the membership (``skipwise fleet
 leave`` from a terminal stops the SuperNode too), the child (a crash is told once, with its log
 in Settings > Fleet; playback never notices) and the device state file that
@@ -20,7 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from app.controller import PlayerController
 from engine.api import (
@@ -31,6 +34,7 @@ from engine.api import (
     adopted_prior,
     fleet_join,
     fleet_leave,
+    fleet_membership_path,
     fleet_state_path,
     fleet_status,
     read_membership,
@@ -59,11 +63,15 @@ class FleetMember(QObject):
         self._told_stop = False
         self.timer = QTimer(self, interval=POLL_MS)
         self.timer.timeout.connect(self.poll)
+        self._watch = QFileSystemWatcher(self)
+        self._watch.directoryChanged.connect(self._settings_changed)
+        self._seen = Membership()  # the membership as this player last read it
 
     # ------------------------------------------------------------------ membership
 
     def membership(self) -> Membership:
-        return read_membership()
+        self._seen = read_membership()
+        return self._seen
 
     def ours(self, member: Membership) -> bool:
         """Whether ``member`` joined with this player's database (the one the SuperNode trains on)."""
@@ -75,9 +83,26 @@ class FleetMember(QObject):
         if member.joined and self.ours(member):
             self._start(member)
 
+    def watch_for_join(self) -> None:
+        """Notice a join from a terminal while the player runs (the folder is made if need be)."""
+        folder = fleet_membership_path().parent
+        folder.mkdir(parents=True, exist_ok=True)
+        self._watch.addPath(str(folder))
+
+    def _settings_changed(self, _folder: str) -> None:
+        """A join from elsewhere starts the SuperNode; any other change of the folder (a setting saved,
+        the ClientApp's state) does nothing here, and a SuperNode that stopped is not started again."""
+        seen = self._seen
+        member = self.membership()
+        if member == seen or self.running() or not (member.joined and self.ours(member)):
+            return
+        self.stop()
+        self._start(member)
+        self.controller.message.emit(f"Joined the fleet at {member.address}: its SuperNode runs.")
+
     def join(self, address: str, certificate: Path | None) -> Membership:
         """Store the membership and start the SuperNode; MembershipError (nothing changed) when refused."""
-        member = fleet_join(address, db=self.db_path, certificate=certificate)
+        member = self._seen = fleet_join(address, db=self.db_path, certificate=certificate)
         self.stop()
         self._start(member)
         return member
@@ -85,7 +110,7 @@ class FleetMember(QObject):
     def leave(self) -> None:
         """Stop the SuperNode by its id, then forget the membership (the adopted prior stays)."""
         self.stop()
-        fleet_leave()
+        self._seen = fleet_leave()
         self.changed.emit()
 
     # ------------------------------------------------------------------ the child

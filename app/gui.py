@@ -97,6 +97,7 @@ def open_player(
         controller.restore_last_song()
     player = Player(db, controller, window, scanner, fleet)
     fleet.start_if_joined()  # off by default: nothing starts unless the listener joined a fleet
+    fleet.watch_for_join()  # ... from the dialog or, while the player runs, from a terminal
     if mpris:
         player.mpris = start_mpris(player)
     if scan and folders:

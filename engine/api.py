@@ -84,6 +84,7 @@ _WHERE: dict[str, str] = {
     "fleet_leave": "engine.fleet.membership",
     "fleet_status": "engine.fleet.membership",
     "fleet_state_path": "engine.fleet.membership",
+    "fleet_membership_path": "engine.fleet.membership",
     "SuperNodeSupervisor": "engine.fleet.supervisor",
     "DeviceNews": "engine.fleet.device_news",
     "adopted_prior": "engine.fleet.device_news",
@@ -117,6 +118,7 @@ _RENAMED = {
     "fleet_leave": "leave",
     "fleet_status": "status",
     "fleet_state_path": "state_path",
+    "fleet_membership_path": "membership_path",
 }
 
 __all__ = sorted(_WHERE)
@@ -144,6 +146,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from engine.fleet.membership import Membership, MembershipError, read_membership
     from engine.fleet.membership import join as fleet_join
     from engine.fleet.membership import leave as fleet_leave
+    from engine.fleet.membership import membership_path as fleet_membership_path
     from engine.fleet.membership import state_path as fleet_state_path
     from engine.fleet.membership import status as fleet_status
     from engine.fleet.statements import OFF_BY_DEFAULT, WHAT_COMES_BACK, WHAT_LEAVES

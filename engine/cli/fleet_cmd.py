@@ -85,7 +85,7 @@ def join_cmd(args: argparse.Namespace) -> int:
         member = join(args.address, db=args.db, certificate=args.certificate)
     except MembershipError as exc:
         raise CliError(str(exc)) from None
-    print(f"joined the fleet at {member.address}; the player takes part while it runs")
+    print(f"joined the fleet at {member.address}; the player takes part while it runs (a running one: now)")
     return 0
 
 

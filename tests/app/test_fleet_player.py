@@ -32,6 +32,7 @@ from engine.fleet.membership import membership_path, read_membership, state_path
 from engine.fleet.processes import free_port
 from engine.learner.params import bounds
 from engine.learner.prior import load_prior
+from engine.settings import load_settings, save_settings
 from engine.store.profiles import load_profile
 from tests.app.conftest import WAIT_MS, WAIT_S
 
@@ -149,6 +150,30 @@ def test_leaving_from_the_command_line_stops_the_players_supernode(
     subprocess.run(cli, cwd=ROOT, env=env, check=True, capture_output=True, timeout=WAIT_S)
     qtbot.waitUntil(lambda: gone(pid), timeout=WAIT_MS)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: dialog.state.text() == "Not in a fleet.", timeout=WAIT_MS)  # type: ignore[attr-defined]
+
+
+def test_joining_from_the_command_line_starts_the_running_players_supernode(
+    qtbot: object, player: Player
+) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    address = f"127.0.0.1:{free_port()}"
+    cli = [sys.executable, "-m", "app.launcher", "fleet", "join", address, "--db", str(player.fleet.db_path)]
+    try:
+        subprocess.run(cli, cwd=ROOT, env=env, check=True, capture_output=True, timeout=WAIT_S)
+        qtbot.waitUntil(
+            lambda: player.fleet.pid is not None and supernode_running(player.fleet.pid), timeout=WAIT_MS
+        )  # type: ignore[attr-defined]
+        pid = player.fleet.pid
+        assert player.fleet.supervisor.member.address == address  # type: ignore[union-attr]
+        os.kill(pid, signal.SIGKILL)  # type: ignore[arg-type]
+        qtbot.waitUntil(lambda: gone(pid), timeout=WAIT_MS)  # type: ignore[attr-defined, arg-type]
+        save_settings(load_settings())  # a setting saved in the same folder: the stopped child stays so
+        qtbot.wait(1500)  # type: ignore[attr-defined]
+        assert not player.fleet.running(), (
+            "a SuperNode that stopped is not started behind the listener's back"
+        )
+    finally:
+        player.fleet.stop()
 
 
 def test_a_bad_address_or_certificate_is_said_and_nothing_changes(
