@@ -14,7 +14,7 @@
    (:mod:`.covariance`).
 
 The prior's mean is the soft-label student. Everything is seeded: the same
-arguments give the same bytes.
+arguments give the same bytes, on any machine (one math thread).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from engine.distill import covariance as cov_rules
 from engine.distill.covariance import population_covariance
@@ -74,7 +75,26 @@ def distill(
     command: str = "",
     progress: Callable[[str], None] | None = None,
 ) -> Distilled:
-    """The distilled prior of ``population`` listeners playing ``events`` each."""
+    """The distilled prior of ``population`` listeners playing ``events`` each.
+
+    On one math thread throughout: BLAS adds up in another order on another
+    number of threads, and the student's optimiser takes that to another
+    fourth decimal, so the same command would give other bytes on another
+    machine.
+    """
+    with threadpool_limits(1):
+        return _distill(population, events, teacher=teacher, seed=seed, command=command, progress=progress)
+
+
+def _distill(
+    population: int,
+    events: int,
+    *,
+    teacher: str,
+    seed: int,
+    command: str,
+    progress: Callable[[str], None] | None,
+) -> Distilled:
     if population < 4:
         raise ValueError("a population needs at least 4 listeners (held out, two folds)")
     if events < 20:
