@@ -10,7 +10,7 @@ Two kinds:
 A label is a soft target (a late skip is 0.3..0.84), so every row enters
 twice, as a play-through with weight ``target`` and as a skip with weight
 ``1 - target``: the classifier then estimates the expected target, which is
-what the student is fitted to. Training runs on one thread, so the same seed
+what the student is fitted to. The pipeline runs it on one thread, so the same seed
 gives the same teacher.
 """
 
@@ -26,7 +26,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 TEACHERS = ("gbt", "mlp")
 
@@ -39,8 +38,7 @@ class Teacher:
     model: Any
 
     def predict(self, features: np.ndarray) -> np.ndarray:
-        with threadpool_limits(1):
-            return np.asarray(self.model.predict_proba(features)[:, 1], dtype=np.float64)
+        return np.asarray(self.model.predict_proba(features)[:, 1], dtype=np.float64)
 
     @property
     def parameters(self) -> int:
@@ -63,37 +61,39 @@ class Teacher:
 
 
 def fit_teacher(kind: str, features: np.ndarray, target: np.ndarray, *, seed: int) -> Teacher:
-    """A teacher of ``kind`` fitted to ``features`` [shape=(n, d)] and soft ``target`` [shape=(n,)]."""
+    """A teacher of ``kind`` fitted to ``features`` [shape=(n, d)] and soft ``target`` [shape=(n,)].
+
+    On the caller's math threads: the pipeline holds the whole run to one (``pipeline.distill``).
+    """
     X = np.vstack([features, features])
     y = np.concatenate([np.ones(len(target)), np.zeros(len(target))])
     weight = np.concatenate([target, 1.0 - target])
     keep = weight > 0
-    with threadpool_limits(1):
-        if kind == "gbt":
-            model: Any = HistGradientBoostingClassifier(
-                max_iter=200,
-                max_leaf_nodes=31,
-                learning_rate=0.1,
-                min_samples_leaf=40,
+    if kind == "gbt":
+        model: Any = HistGradientBoostingClassifier(
+            max_iter=200,
+            max_leaf_nodes=31,
+            learning_rate=0.1,
+            min_samples_leaf=40,
+            early_stopping=False,
+            random_state=seed,
+        )
+        model.fit(X[keep], y[keep], sample_weight=weight[keep])
+    elif kind == "mlp":
+        model = make_pipeline(
+            StandardScaler(),
+            MLPClassifier(
+                hidden_layer_sizes=(64, 32),
+                alpha=1e-3,
+                batch_size=512,
+                max_iter=30,
                 early_stopping=False,
                 random_state=seed,
-            )
-            model.fit(X[keep], y[keep], sample_weight=weight[keep])
-        elif kind == "mlp":
-            model = make_pipeline(
-                StandardScaler(),
-                MLPClassifier(
-                    hidden_layer_sizes=(64, 32),
-                    alpha=1e-3,
-                    batch_size=512,
-                    max_iter=30,
-                    early_stopping=False,
-                    random_state=seed,
-                ),
-            )
-            with warnings.catch_warnings():  # a fixed number of epochs, on purpose
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                model.fit(X[keep], y[keep], mlpclassifier__sample_weight=weight[keep])
-        else:
-            raise ValueError(f"unknown teacher {kind!r}; known: {', '.join(TEACHERS)}")
+            ),
+        )
+        with warnings.catch_warnings():  # a fixed number of epochs, on purpose
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X[keep], y[keep], mlpclassifier__sample_weight=weight[keep])
+    else:
+        raise ValueError(f"unknown teacher {kind!r}; known: {', '.join(TEACHERS)}")
     return Teacher(kind, model)

@@ -154,9 +154,28 @@ def at_commit(conn: sqlite3.Connection, step: Callable[[sqlite3.Connection], obj
     _AT_COMMIT.setdefault(id(conn), []).append(step)
 
 
-def _run_at_commit(conn: sqlite3.Connection) -> None:
-    for step in _AT_COMMIT.pop(id(conn), []):
-        step(conn)
+def _commit(conn: sqlite3.Connection, *, reopen: bool = False) -> None:
+    """The work left for the commit, then COMMIT; anything failing rolls it all back and is raised.
+
+    ``reopen``: a transaction committed meanwhile by a ``with conn:`` of someone
+    else gets a new one for its work left (the statements before are in).
+    """
+    try:
+        if reopen and not conn.in_transaction and _AT_COMMIT.get(id(conn)):
+            conn.execute("BEGIN IMMEDIATE")
+        for step in _AT_COMMIT.pop(id(conn), []):
+            step(conn)
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+    except BaseException:
+        _roll_back(conn)
+        raise
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    _AT_COMMIT.pop(id(conn), None)
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 def commit_pending(conn: sqlite3.Connection) -> bool:
@@ -167,17 +186,7 @@ def commit_pending(conn: sqlite3.Connection) -> bool:
     """
     if _COMMIT_LATER.pop(id(conn), None) is None:
         return False
-    try:
-        if not conn.in_transaction and _AT_COMMIT.get(id(conn)):
-            conn.execute("BEGIN IMMEDIATE")  # committed meanwhile by a ``with conn:`` of someone else
-        _run_at_commit(conn)
-        if conn.in_transaction:
-            conn.execute("COMMIT")
-    except BaseException:
-        _AT_COMMIT.pop(id(conn), None)
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
+    _commit(conn, reopen=True)
     return True
 
 
@@ -221,18 +230,16 @@ def transaction(
     if not durable:
         conn.execute("PRAGMA synchronous = NORMAL")
     try:
-        conn.execute("BEGIN IMMEDIATE")  # inside the try: a BEGIN can fail after it began
-        yield conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # inside the try: a BEGIN can fail after it began
+            yield conn
+        except BaseException:
+            _roll_back(conn)
+            raise
         if commit_later:
             _COMMIT_LATER[id(conn)] = conn
             return
-        _run_at_commit(conn)
-        conn.execute("COMMIT")
-    except BaseException:
-        _AT_COMMIT.pop(id(conn), None)
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
+        _commit(conn)
     finally:
         if not durable:
             conn.execute("PRAGMA synchronous = FULL")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import gui
 from app.main_window import MainWindow
 from app.welcome import WelcomeDialog
+from tests.engine.helpers import another_programs_database
 
 TRIES = 400  # turns of 25 ms waiting for the dialog, then the window is closed and the test fails
 
@@ -44,14 +45,7 @@ def test_the_first_run_choice_comes_over_the_shown_window_and_cancel_quits(
 def test_a_database_of_another_program_is_said_so_over_the_window(
     qapp: Any, tmp_path: Path, skipwise_home: Path
 ) -> None:
-    import sqlite3
-
-    foreign = tmp_path / "other.db"
-    conn = sqlite3.connect(foreign)
-    conn.execute("CREATE TABLE songs (x)")
-    conn.execute("INSERT INTO songs VALUES (1)")
-    conn.commit()
-    conn.close()
+    foreign = another_programs_database(tmp_path / "other.db", "songs")
     seen: list[tuple[str, bool, str]] = []
     QTimer.singleShot(0, lambda: _answer_when_modal(seen))
     assert gui.run(["--db", str(foreign), "--no-scan"]) == 2

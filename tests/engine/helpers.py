@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from pathlib import Path
+
 import numpy as np
 import sqlite_utils
 
@@ -25,3 +29,11 @@ def random_inputs(rng: np.random.Generator, n: int) -> np.ndarray:
 def fill_library(db: sqlite_utils.Database, n: int, seed: int = 0) -> list[int]:
     """Add ``n`` synthetic tracks with features; returns their ids."""
     return fill_synthetic(db, n, seed=seed)
+
+
+def another_programs_database(path: Path, table: str = "bookmarks") -> Path:
+    """A SQLite file of someone else's: one table ``table`` with one row (Skipwise must leave it alone)."""
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute(f"CREATE TABLE {table} (x TEXT)")
+        conn.execute(f"INSERT INTO {table} VALUES ('https://example.org')")
+    return path

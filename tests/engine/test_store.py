@@ -19,7 +19,7 @@ from engine.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from engine.store.plays import PlayRecord, list_plays, resume_point
 from engine.store.profiles import load_profile
 from engine.store.tracks import load_library
-from tests.engine.helpers import fill_library
+from tests.engine.helpers import another_programs_database, fill_library
 
 
 def test_migrations_from_an_empty_database(tmp_path: Path) -> None:
@@ -55,12 +55,7 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
 
 
 def test_another_programs_database_is_refused_and_left_unchanged(tmp_path: Path) -> None:
-    path = tmp_path / "bookmarks.db"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE bookmarks (url TEXT)")
-    conn.execute("INSERT INTO bookmarks VALUES ('https://example.org')")
-    conn.commit()
-    conn.close()
+    path = another_programs_database(tmp_path / "bookmarks.db")
     before = path.read_bytes()
     with pytest.raises(SchemaError, match=r"not made by Skipwise.*bookmarks"):
         open_db(path)
